@@ -1,0 +1,108 @@
+// `npx apex <command>`: argument parsing and exit codes only. Each command lives in
+// commands/<name>.ts and returns its exit code; nothing here knows what a check is.
+import { Command, Option, CommanderError } from "commander";
+import { UsageError, EXIT_USAGE } from "./errors.ts";
+
+export const FORMATS = ["json", "md", "junit", "sarif", "html"] as const;
+export type Format = (typeof FORMATS)[number];
+
+export interface CommonOptions {
+  compose: string[];
+  profile: string[];
+  format: Format[];
+  out: string;
+  projectName?: string;
+}
+
+const collect = (v: string, prev: string[] = []) => [...prev, v];
+const formats = (v: string, prev: Format[] = []) => {
+  const list = v.split(",").map((s) => s.trim()) as Format[];
+  for (const f of list)
+    if (!FORMATS.includes(f)) throw new UsageError(`unknown --format "${f}" (choose from ${FORMATS.join(", ")})`);
+  return [...prev, ...list];
+};
+
+function withCommon(cmd: Command, defaultFormats: Format[]): Command {
+  return cmd
+    .option("-f, --compose <file>", "compose file (repeatable, merged in order as compose does)", collect)
+    .option("--profile <name>", "compose profile to enable (repeatable)", collect)
+    .option("--format <list>", `report formats, comma-separated: ${FORMATS.join("|")}`, formats)
+    .option("-o, --out <dir>", "directory the report files are written to", "report")
+    .option("-p, --project-name <name>", "compose project name")
+    .hook("preAction", (c) => {
+      const o = c.opts();
+      o.compose = o.compose?.length ? o.compose : ["infra/compose.yaml"];
+      o.profile = o.profile ?? [];
+      o.format = o.format?.length ? o.format : defaultFormats;
+    });
+}
+
+async function runCommand(name: string, opts: unknown): Promise<never> {
+  const mod = await import(`./commands/${name}.ts`);
+  const code: number = await mod.run(opts);
+  process.exit(code);
+}
+
+const program = new Command("apex")
+  .description("apex proves the security posture of the hardened data stack")
+  .version(process.env.npm_package_version ?? "0.1.0")
+  .exitOverride()
+  .configureOutput({ writeErr: (s) => process.stderr.write(s) });
+
+withCommon(
+  program.command("policy").description("static checks of compose files, Dockerfiles and image config (no running stack needed)"),
+  ["json", "md"],
+)
+  .option("--exemptions <file>", "exemptions file", "infra/exemptions.yaml")
+  .option("--no-images", "do not read local image config even when images exist")
+  .action((o) => runCommand("policy", o));
+
+withCommon(
+  program.command("probe").description("runtime probes inside every running container of a compose project"),
+  ["json", "md"],
+)
+  .option("--exemptions <file>", "exemptions file", "infra/exemptions.yaml")
+  .action((o) => runCommand("probe", o));
+
+withCommon(
+  program.command("verify").description("the whole pipeline: setup checks, build, up, policy, probes, workflows, teardown, report"),
+  ["json", "md", "junit", "sarif", "html"],
+)
+  .option("--exemptions <file>", "exemptions file", "infra/exemptions.yaml")
+  .option("--keep", "leave the stack running after the run (default: always tear down)")
+  .option("--skip-workflows", "run policy and probes only")
+  .action((o) => runCommand("verify", o));
+
+program
+  .command("report")
+  .description("render a saved JSON report into other formats")
+  .requiredOption("--from <file>", "a report.json written by policy, probe or verify")
+  .option("--format <list>", `formats: ${FORMATS.join("|")}`, formats)
+  .option("-o, --out <dir>", "output directory", "report")
+  .action((o) => runCommand("report", o));
+
+program
+  .command("release")
+  .description("verify, then publish every image and the report to a registry (nothing is pushed if verify fails)")
+  .requiredOption("--registry <host[/path]>", "registry to push to, e.g. registry.example.com/apex")
+  .requiredOption("--tag <tag>", "tag for every image")
+  .option("-f, --compose <file>", "compose file", collect)
+  .option("-o, --out <dir>", "report directory", "report")
+  .option("--skip-verify-from <report.json>", "use a passing saved report instead of running verify")
+  .action((o) => runCommand("release", o));
+
+try {
+  await program.parseAsync(process.argv);
+} catch (err) {
+  if (err instanceof CommanderError) {
+    process.exit(err.exitCode === 0 ? 0 : EXIT_USAGE);
+  }
+  if (err instanceof UsageError) {
+    process.stderr.write(`apex: ${err.oneLine()}\n`);
+    process.exit(EXIT_USAGE);
+  }
+  const msg = err instanceof Error ? err.message : String(err);
+  process.stderr.write(`apex: error: ${msg.split("\n")[0]}\n`);
+  if (process.env.APEX_DEBUG) console.error(err);
+  process.exit(EXIT_USAGE);
+}

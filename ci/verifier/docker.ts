@@ -1,0 +1,83 @@
+// The one place apex spawns docker. Commands are argv arrays, never shell strings, so no
+// service name or path can be interpreted by a shell.
+import { spawn } from "node:child_process";
+
+export interface RunResult {
+  argv: string[];
+  exitCode: number;
+  stdout: string;
+  stderr: string;
+  durationMs: number;
+}
+
+export interface RunOptions {
+  input?: string;
+  timeoutMs?: number;
+  env?: NodeJS.ProcessEnv;
+  cwd?: string;
+  /** Stream stderr to ours (long builds show progress). */
+  inheritStderr?: boolean;
+}
+
+export function run(cmd: string, args: string[], opts: RunOptions = {}): Promise<RunResult> {
+  const started = performance.now();
+  return new Promise((resolve, reject) => {
+    const child = spawn(cmd, args, {
+      cwd: opts.cwd,
+      env: opts.env ?? process.env,
+      stdio: ["pipe", "pipe", opts.inheritStderr ? "inherit" : "pipe"],
+      timeout: opts.timeoutMs,
+    });
+    let stdout = "";
+    let stderr = "";
+    child.stdout.setEncoding("utf8").on("data", (d: string) => (stdout += d));
+    child.stderr?.setEncoding("utf8").on("data", (d: string) => (stderr += d));
+    child.on("error", reject);
+    child.on("close", (code, signal) =>
+      resolve({
+        argv: [cmd, ...args],
+        exitCode: code ?? (signal ? 128 + 15 : 1),
+        stdout,
+        stderr,
+        durationMs: performance.now() - started,
+      }),
+    );
+    child.stdin.end(opts.input ?? "");
+  });
+}
+
+export function docker(args: string[], opts?: RunOptions): Promise<RunResult> {
+  return run("docker", args, opts);
+}
+
+/** Which compose project to talk to: the same flags `docker compose` itself takes. */
+export interface ComposeTarget {
+  files: string[];
+  projectName?: string;
+  profiles?: string[];
+  projectDirectory?: string;
+  envFiles?: string[];
+}
+
+export function composeArgs(t: ComposeTarget): string[] {
+  const args = ["compose"];
+  for (const f of t.files) args.push("-f", f);
+  if (t.projectName) args.push("-p", t.projectName);
+  if (t.projectDirectory) args.push("--project-directory", t.projectDirectory);
+  for (const e of t.envFiles ?? []) args.push("--env-file", e);
+  for (const p of t.profiles ?? []) args.push("--profile", p);
+  return args;
+}
+
+export function compose(t: ComposeTarget, args: string[], opts?: RunOptions): Promise<RunResult> {
+  return docker([...composeArgs(t), ...args], opts);
+}
+
+/** Throws with docker's own stderr when a command that must succeed did not. */
+export function mustSucceed(r: RunResult, what: string): RunResult {
+  if (r.exitCode !== 0) {
+    const detail = (r.stderr || r.stdout).trim().split("\n").slice(-3).join(" | ");
+    throw new Error(`${what} failed (exit ${r.exitCode}): ${detail}`);
+  }
+  return r;
+}

@@ -1,0 +1,27 @@
+import { defineConfig } from "vitest/config";
+
+// Two projects: "unit" needs nothing but node; "stack" drives the real Docker Engine and
+// compose, so it runs its files one at a time (they share the machine's dockerd).
+export default defineConfig({
+  test: {
+    projects: [
+      {
+        test: {
+          name: "unit",
+          include: ["ci/**/*.test.ts", "services/**/*.test.ts", "scripts/**/*.test.ts"],
+          exclude: ["**/*.docker.test.ts", "**/node_modules/**"],
+        },
+      },
+      {
+        test: {
+          name: "stack",
+          include: ["**/*.docker.test.ts"],
+          exclude: ["**/node_modules/**"],
+          fileParallelism: false,
+          testTimeout: 600_000,
+          hookTimeout: 900_000,
+        },
+      },
+    ],
+  },
+});
