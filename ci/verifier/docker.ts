@@ -1,6 +1,14 @@
 // The one place apex spawns docker. Commands are argv arrays, never shell strings, so no
 // service name or path can be interpreted by a shell.
-import { spawn } from "node:child_process";
+import { spawn, type ChildProcess } from "node:child_process";
+
+// Children still running, so that an interrupted run can stop them before tearing down.
+const live = new Set<ChildProcess>();
+
+/** Stop every docker command this process started and that is still running. */
+export function killRunning(signal: NodeJS.Signals = "SIGTERM"): void {
+  for (const c of live) c.kill(signal);
+}
 
 export interface RunResult {
   argv: string[];
@@ -28,21 +36,26 @@ export function run(cmd: string, args: string[], opts: RunOptions = {}): Promise
       stdio: ["pipe", "pipe", opts.inheritStderr ? "inherit" : "pipe"],
       timeout: opts.timeoutMs,
     });
+    live.add(child);
     let stdout = "";
     let stderr = "";
-    child.stdout.setEncoding("utf8").on("data", (d: string) => (stdout += d));
+    child.stdout!.setEncoding("utf8").on("data", (d: string) => (stdout += d));
     child.stderr?.setEncoding("utf8").on("data", (d: string) => (stderr += d));
-    child.on("error", reject);
-    child.on("close", (code, signal) =>
+    child.on("error", (e) => {
+      live.delete(child);
+      reject(e);
+    });
+    child.on("close", (code, signal) => {
+      live.delete(child);
       resolve({
         argv: [cmd, ...args],
         exitCode: code ?? (signal ? 128 + 15 : 1),
         stdout,
         stderr,
         durationMs: performance.now() - started,
-      }),
-    );
-    child.stdin.end(opts.input ?? "");
+      });
+    });
+    child.stdin!.end(opts.input ?? "");
   });
 }
 
