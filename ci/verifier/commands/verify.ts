@@ -1,0 +1,209 @@
+// `apex verify`: the whole pipeline on the current Docker host. Each run gets its own
+// compose project, and teardown always happens (also on failure, Ctrl-C and SIGTERM)
+// unless --keep is given.
+import { randomBytes } from "node:crypto";
+import { existsSync, appendFileSync } from "node:fs";
+import { compose, docker, killRunning, run as runCmd, type ComposeTarget } from "../docker.ts";
+import { UsageError, EXIT_FAIL, EXIT_PASS } from "../errors.ts";
+import { loadResolvedCompose, type ResolvedCompose } from "../sources/compose.ts";
+import { createProgress } from "../progress.ts";
+import { loadSecretValues, redact, redactDeep } from "../redact.ts";
+import { buildReport } from "../report/build.ts";
+import { writeReport } from "../report/index.ts";
+import { renderers } from "../report/index.ts";
+import { STACK_CHECKS, stackResult } from "../stack/checks.ts";
+import { build, down, failureEvidence, leftovers, up, waitReady } from "../stack/lifecycle.ts";
+import { buildMatrix } from "../report/matrix.ts";
+import { runPolicy } from "../policy.ts";
+import { runProbes } from "../probe.ts";
+import { runWorkflows } from "../workflows/index.ts";
+import { applyExemptions, loadExemptions } from "../exemptions.ts";
+import type { CheckResult, ImageInfo, Report } from "../types.ts";
+import type { Format } from "../cli.ts";
+
+export interface VerifyOptions {
+  compose: string[];
+  profile: string[];
+  format: Format[];
+  out: string;
+  projectName?: string;
+  exemptions: string;
+  keep?: boolean;
+  skipWorkflows?: boolean;
+  /** Seconds to wait for every service to be ready. */
+  readyTimeout?: number;
+}
+
+export interface VerifyOutcome {
+  report: Report;
+  exitCode: number;
+  files: string[];
+}
+
+async function hostVersions(): Promise<Record<string, string>> {
+  const [engine, composeV] = await Promise.all([
+    docker(["version", "--format", "{{.Server.Version}}"]),
+    docker(["compose", "version", "--short"]),
+  ]);
+  if (engine.exitCode !== 0) throw new UsageError("no Docker Engine answers (run scripts/setup-host.sh, or set DOCKER_HOST)");
+  if (composeV.exitCode !== 0) throw new UsageError("docker compose v2 is missing (run scripts/setup-host.sh)");
+  return { docker: engine.stdout.trim(), compose: composeV.stdout.trim(), node: process.versions.node };
+}
+
+/** Generated inputs the stack needs: secrets and the api/worker bundles. Both idempotent. */
+async function prepareInputs(): Promise<void> {
+  if (existsSync("scripts/secrets.sh")) {
+    const r = await runCmd("bash", ["scripts/secrets.sh"]);
+    if (r.exitCode !== 0) throw new Error(`scripts/secrets.sh failed: ${r.stderr.trim().split("\n").pop()}`);
+  }
+  if (existsSync("scripts/build-services.mjs")) {
+    const r = await runCmd(process.execPath, ["scripts/build-services.mjs"]);
+    if (r.exitCode !== 0) throw new Error(`bundling api/worker failed: ${r.stderr.trim().split("\n").pop()}`);
+  }
+}
+
+async function imageInfo(model: ResolvedCompose): Promise<ImageInfo[]> {
+  const out: ImageInfo[] = [];
+  for (const [service, svc] of Object.entries(model.services)) {
+    if (!svc.build || !svc.image) continue;
+    const r = await docker(["image", "inspect", "--format", "{{.Id}} {{.Size}}", svc.image]);
+    const [id, size] = r.stdout.trim().split(" ");
+    out.push({ service, image: svc.image, id: id || undefined, sizeBytes: size ? Number(size) : undefined });
+  }
+  return out;
+}
+
+/** Services compose knows of but that the chosen profiles leave out (pghero by default). */
+async function servicesNotRun(target: ComposeTarget): Promise<string[]> {
+  const all = await compose({ ...target, profiles: ["*"] }, ["config", "--services"]);
+  const on = await compose(target, ["config", "--services"]);
+  const enabled = new Set(on.stdout.split("\n").filter(Boolean));
+  return all.stdout.split("\n").filter((s) => s && !enabled.has(s));
+}
+
+export async function runVerify(opts: VerifyOptions): Promise<VerifyOutcome> {
+  const startedAt = new Date();
+  let secrets = loadSecretValues();
+  const scrub = (s: string) => redact(s, secrets);
+  const progress = createProgress(scrub);
+  const project = opts.projectName ?? `apex-verify-${randomBytes(3).toString("hex")}`;
+  const target: ComposeTarget = { files: opts.compose, projectName: project, profiles: opts.profile };
+  const checks: CheckResult[] = [];
+  const extra: Partial<Report> = {};
+  let model: ResolvedCompose | undefined;
+  let tornDown = false;
+
+  const teardown = async () => {
+    if (tornDown || opts.keep) return;
+    tornDown = true;
+    await progress.phase("teardown", async () => {
+      const r = await down(target);
+      const left = await leftovers(project);
+      if (r.exitCode !== 0 || left.length) throw new Error(`teardown left ${left.length} object(s): ${left.join(" ")}`);
+    }).catch(() => undefined);
+  };
+  const onSignal = (sig: NodeJS.Signals) => {
+    progress.note(`${sig}: stopping and tearing down ${project}`);
+    killRunning("SIGTERM");
+    void teardown().finally(() => process.exit(sig === "SIGINT" ? 130 : 143));
+  };
+  process.once("SIGINT", onSignal);
+  process.once("SIGTERM", onSignal);
+
+  try {
+    extra.toolVersions = await progress.phase("setup", async () => {
+      const versions = await hostVersions();
+      model = await loadResolvedCompose(target);
+      await prepareInputs();
+      secrets = loadSecretValues();
+      return versions;
+    });
+    const exemptions = loadExemptions(opts.exemptions, Object.keys(model!.services));
+
+    const built = await progress.phase("build", () => build(target), { failed: (r) => r.exitCode !== 0 });
+    if (built.exitCode !== 0) {
+      checks.push(stackResult(STACK_CHECKS.build, null, "fail", "docker compose build failed", [
+        { command: built.argv, exitCode: built.exitCode, output: built.stderr.trim().slice(-3000) },
+      ]));
+    } else {
+      checks.push(stackResult(STACK_CHECKS.build, null, "pass", "every image built"));
+      extra.images = await imageInfo(model!);
+    }
+
+    // Static policy needs no running stack: it runs while the stack comes up.
+    const policyRun = progress.phase("policy", () =>
+      runPolicy({ target, exemptionsFile: opts.exemptions, readImages: built.exitCode === 0 }),
+    );
+    let ready = false;
+    if (built.exitCode === 0) {
+      ready = await progress.phase(
+        "up",
+        async () => {
+          const started = await up(target);
+          const services = Object.keys(model!.services);
+          const outcome = await waitReady(target, services, (opts.readyTimeout ?? 180) * 1000);
+          if (started.exitCode !== 0 && outcome.ok) outcome.ok = false;
+          for (const svc of services) {
+            if (outcome.failed.includes(svc)) {
+              const ev = await failureEvidence(target, outcome.states.get(svc), svc);
+              checks.push(stackResult(STACK_CHECKS.healthy, svc, "fail", `${svc} did not become ready`, ev));
+            } else {
+              checks.push(stackResult(STACK_CHECKS.healthy, svc, "pass", `${svc} ready in ${(outcome.elapsedMs / 1000).toFixed(1)}s`));
+            }
+          }
+          if (started.exitCode !== 0 && outcome.failed.length === 0)
+            checks.push(stackResult(STACK_CHECKS.healthy, null, "fail", "docker compose up failed", [
+              { command: started.argv, exitCode: started.exitCode, output: started.stderr.trim().slice(-2000) },
+            ]));
+          return outcome.ok && started.exitCode === 0;
+        },
+        { failed: (ok) => !ok },
+      );
+    }
+    for (const svc of await servicesNotRun(target))
+      checks.push(stackResult(STACK_CHECKS.notRun, svc, "skip",
+        `${svc} is in a compose profile that is not enabled (its upstream image cannot be pulled where no registry is reachable); enable it with --profile`));
+
+    checks.push(...(await policyRun));
+
+    if (ready) {
+      const runtime = await progress.phase("probe", () => runProbes({ target }), {
+        failed: (r) => r.some((c) => c.status === "fail"),
+      });
+      checks.push(...applyExemptions(runtime, exemptions));
+      if (!opts.skipWorkflows) {
+        const flows = await progress.phase("workflow", () => runWorkflows({ target, repoRoot: process.cwd() }), {
+          failed: (r) => r.some((c) => c.status === "fail"),
+        });
+        checks.push(...applyExemptions(flows, exemptions));
+      }
+    }
+    extra.matrix = buildMatrix(model!, exemptions, checks);
+  } finally {
+    await teardown();
+    process.removeListener("SIGINT", onSignal);
+    process.removeListener("SIGTERM", onSignal);
+  }
+
+  const report = redactDeep(
+    buildReport({ command: "verify", startedAt, checks, phases: progress.phases, composeFiles: opts.compose, project, extra }),
+    secrets,
+  );
+  const files = await writeReport(report, opts.format, opts.out);
+  if (process.env.GITHUB_STEP_SUMMARY) appendFileSync(process.env.GITHUB_STEP_SUMMARY, renderers.md(report) + "\n");
+  return { report, exitCode: report.status === "pass" ? EXIT_PASS : EXIT_FAIL, files };
+}
+
+export async function run(opts: VerifyOptions): Promise<number> {
+  const { report, exitCode, files } = await runVerify(opts);
+  const s = report.summary;
+  const fails = report.checks.filter((c) => c.status === "fail");
+  for (const c of fails.slice(0, 20)) process.stdout.write(`FAIL ${c.service ?? "-"} ${c.id}: ${c.message}\n`);
+  if (fails.length > 20) process.stdout.write(`… and ${fails.length - 20} more failures (see the report)\n`);
+  const timing = report.phases.map((p) => `${p.name} ${(p.durationMs / 1000).toFixed(1)}s`).join(", ");
+  process.stdout.write(
+    `apex verify: ${report.status.toUpperCase()} — ${s.pass} passed, ${s.fail} failed, ${s.waived} waived, ${s.skip} skipped (${timing})\n`,
+  );
+  process.stdout.write(`report: ${files.join(", ")}\n`);
+  return exitCode;
+}
