@@ -91,18 +91,23 @@ export async function runVerify(opts: VerifyOptions): Promise<VerifyOutcome> {
   const checks: CheckResult[] = [];
   const extra: Partial<Report> = {};
   let model: ResolvedCompose | undefined;
-  let tornDown = false;
+  let teardownDone: Promise<void> | undefined;
+  let aborted: NodeJS.Signals | undefined;
 
-  const teardown = async () => {
-    if (tornDown || opts.keep) return;
-    tornDown = true;
-    await progress.phase("teardown", async () => {
-      const r = await down(target);
-      const left = await leftovers(project);
-      if (r.exitCode !== 0 || left.length) throw new Error(`teardown left ${left.length} object(s): ${left.join(" ")}`);
-    }).catch(() => undefined);
+  // One teardown per run, shared by the normal path and the signal handler.
+  const teardown = (): Promise<void> => {
+    if (opts.keep) return Promise.resolve();
+    teardownDone ??= progress
+      .phase("teardown", async () => {
+        const r = await down(target);
+        const left = await leftovers(project);
+        if (r.exitCode !== 0 || left.length) throw new Error(`teardown left ${left.length} object(s): ${left.join(" ")}`);
+      })
+      .catch(() => undefined);
+    return teardownDone;
   };
   const onSignal = (sig: NodeJS.Signals) => {
+    aborted = sig;
     progress.note(`${sig}: stopping and tearing down ${project}`);
     killRunning("SIGTERM");
     void teardown().finally(() => process.exit(sig === "SIGINT" ? 130 : 143));
@@ -179,8 +184,12 @@ export async function runVerify(opts: VerifyOptions): Promise<VerifyOutcome> {
       }
     }
     extra.matrix = buildMatrix(model!, exemptions, checks);
+  } catch (err) {
+    if (aborted) await new Promise(() => undefined); // the signal handler exits once torn down
+    throw err;
   } finally {
     await teardown();
+    if (aborted) await new Promise(() => undefined);
     process.removeListener("SIGINT", onSignal);
     process.removeListener("SIGTERM", onSignal);
   }
