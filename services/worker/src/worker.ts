@@ -1,0 +1,134 @@
+// Entry point of the worker image (bundled to dist/worker.mjs).
+//   node worker.mjs           run migrations, then the echo/fail/sleep tasks until SIGTERM
+//   node worker.mjs --health  exit 0 when the heartbeat file is fresh (compose healthcheck)
+import pg from "pg";
+import { Logger, run, type LogLevel, type Runner, type TaskList } from "graphile-worker";
+import { ConfigError } from "../../api/src/shared/env.ts";
+import { createLog, type Log } from "../../api/src/shared/log.ts";
+import { trackedTask } from "./bookkeeping.ts";
+import { heartbeatSettings, loadWorkerConfig } from "./config.ts";
+import { heartbeatProblem, writeHeartbeat } from "./heartbeat.ts";
+import { taskBodies } from "./tasks.ts";
+
+function healthMode(): number {
+  const hb = heartbeatSettings(process.env);
+  const problem = heartbeatProblem(hb.heartbeatFile, hb.heartbeatMaxAgeMs);
+  process.stdout.write(problem ? `unhealthy: ${problem}\n` : "ok\n");
+  return problem ? 1 : 0;
+}
+
+/** graphile-worker's log calls, as our one-line JSON. Its debug chatter stays at debug. */
+function graphileLogger(log: Log): Logger {
+  return new Logger(() => (level: LogLevel, message: string, meta?: Record<string, unknown>) => {
+    const fields: Record<string, unknown> = { source: "graphile-worker" };
+    const error = meta?.error;
+    if (error) fields.err = error;
+    const target = level === "error" ? log.error : level === "warning" ? log.warn : level === "info" ? log.info : log.debug;
+    target(message, fields);
+  });
+}
+
+async function start(): Promise<void> {
+  const cfg = loadWorkerConfig();
+  const log = createLog("worker", cfg.logLevel);
+  const pool = new pg.Pool({
+    host: cfg.pg.host,
+    port: cfg.pg.port,
+    database: cfg.pg.database,
+    user: cfg.pg.user,
+    password: cfg.pg.password,
+    // graphile-worker wants one connection per concurrent job, one for LISTEN, and spare
+    max: cfg.concurrency + 3,
+    connectionTimeoutMillis: 5000,
+    application_name: `apex-worker ${cfg.workerId}`,
+  });
+  pool.on("error", (err) => log.warn("postgres pool client error", { err }));
+
+  const taskList: TaskList = {};
+  for (const [name, body] of Object.entries(taskBodies)) {
+    taskList[name] = trackedTask(body, pool, cfg.workerId, (msg, f) => log.info(msg, f));
+  }
+
+  // run() migrates the graphile_worker schema first. No crontab and no task directory,
+  // so graphile-worker reads and writes no files.
+  let runner: Runner;
+  try {
+    runner = await run({
+      pgPool: pool,
+      concurrency: cfg.concurrency,
+      pollInterval: cfg.pollIntervalMs,
+      noHandleSignals: true,
+      taskList,
+      parsedCronItems: [], // an empty schedule: graphile-worker then never looks for a crontab file
+      logger: graphileLogger(log),
+    });
+  } catch (err) {
+    await pool.end().catch(() => undefined);
+    throw err;
+  }
+  log.info("worker running", { workerId: cfg.workerId, concurrency: cfg.concurrency, pg: `${cfg.pg.host}:${cfg.pg.port}`, tasks: Object.keys(taskList) });
+
+  const beat = async () => {
+    try {
+      await pool.query("SELECT 1");
+      writeHeartbeat(cfg.heartbeatFile);
+    } catch (err) {
+      log.warn("heartbeat skipped: postgres not answering", { err });
+    }
+  };
+  await beat();
+  const heartbeat = setInterval(beat, cfg.heartbeatIntervalMs);
+
+  let stopping = false;
+  const shutdown = (signal: string) => {
+    if (stopping) {
+      log.warn("second signal while draining, exiting now", { signal });
+      process.exit(1);
+    }
+    stopping = true;
+    clearInterval(heartbeat);
+    log.info("draining: no new jobs, waiting for in-flight ones", { signal });
+    runner
+      .stop()
+      .then(() => pool.end())
+      .then(
+        () => {
+          log.info("stopped");
+          process.exit(0);
+        },
+        (err) => {
+          log.error("error while stopping", { err });
+          process.exit(1);
+        },
+      );
+  };
+  process.on("SIGTERM", () => shutdown("SIGTERM"));
+  process.on("SIGINT", () => shutdown("SIGINT"));
+
+  // The runner ends on its own only on a fatal error (e.g. the database went away for good).
+  runner.promise.then(
+    () => {
+      if (!stopping) {
+        log.error("runner stopped unexpectedly");
+        process.exit(1);
+      }
+    },
+    (err) => {
+      log.error("runner failed", { err });
+      process.exit(1);
+    },
+  );
+}
+
+async function main(): Promise<void> {
+  if (process.argv.includes("--health")) process.exit(healthMode());
+  try {
+    await start();
+  } catch (err) {
+    const prefix = err instanceof ConfigError ? "worker: configuration error" : "worker: cannot start";
+    process.stderr.write(`${prefix}: ${(err as Error).message}\n`);
+    process.exit(err instanceof ConfigError ? 2 : 1);
+  }
+}
+
+void main();
