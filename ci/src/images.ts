@@ -1,0 +1,36 @@
+// Every image comes from its Dockerfile (DESIGN.md decision 1): services/<name>/Dockerfile,
+// built with the service folder as context, exactly as compose builds it. api and worker
+// copy the host-built bundle (services/*/dist), so the bundler runs first.
+import type { Container, Directory } from "@dagger.io/dagger";
+import { bundled, WORKDIR } from "./toolbox.js";
+
+export const DEFAULT_BASE_IMAGE = "debian:trixie-slim";
+
+export interface ServiceImage {
+  service: string;
+  container: Container;
+}
+
+/** The repository plus services/<name>/dist and nothing else (no node_modules in build contexts). */
+export function withBundles(source: Directory): Directory {
+  const services = bundled(source).directory(`${WORKDIR}/services`);
+  return source.withDirectory("services", services, { include: ["*/dist/**"] });
+}
+
+/** Services that have an image of their own: the folders holding a Dockerfile. */
+export async function serviceNames(source: Directory): Promise<string[]> {
+  const dockerfiles = await source.glob("services/*/Dockerfile");
+  return dockerfiles.map((f) => f.split("/")[1]).sort();
+}
+
+/** One lazily built image per service. */
+export async function buildImages(source: Directory, baseImage: string): Promise<ServiceImage[]> {
+  const context = withBundles(source);
+  return (await serviceNames(source)).map((service) => ({
+    service,
+    container: context.directory(`services/${service}`).dockerBuild({
+      dockerfile: "Dockerfile",
+      buildArgs: [{ name: "BASE_IMAGE", value: baseImage }],
+    }),
+  }));
+}
