@@ -1,0 +1,112 @@
+# shellcheck shell=bash
+# Functions behind apex-backup. Sourced, never run. Bash because the postgres image carries
+# bash, psql and coreutils and nothing else we would need (no node, no jq, no python).
+export LC_ALL=C
+umask 077 # dumps hold every row and the roles' password hashes
+
+BACKUP_DIR=${APEX_BACKUP_DIR:-/var/lib/postgresql/backups}
+RESTORE_JOBS=${APEX_RESTORE_JOBS:-2}
+CLEANUP_DIRS=()
+CLEANUP_DBS=()
+SNAP_PID=""
+
+log() { printf '%s\n' "$*" >&2; }
+json_str() {
+  local s=$1
+  s=${s//\\/\\\\}; s=${s//\"/\\\"}; s=${s//$'\n'/\\n}; s=${s//$'\t'/\\t}; s=${s//$'\r'/}
+  printf '"%s"' "$s"
+}
+# One line for people on stderr, one JSON line for programs on stdout.
+die() { log "error: $1"; printf '{"ok": false, "error": %s}\n' "$(json_str "$1")"; exit "${2:-1}"; }
+die_usage() { die "$1" 2; }
+now_ms() { local t=${EPOCHREALTIME/./}; echo $((t / 1000)); }
+iso_now() { date -u +%Y-%m-%dT%H:%M:%SZ; }
+rand4() { printf '%04x' "$RANDOM"; }
+# The interesting lines of a failed tool's stderr, joined on one line.
+err_summary() {
+  local m; m=$(grep -iE 'error|fatal|could not|no space|terminat|closed' <<<"$1" | tail -n 3)
+  [[ -n $m ]] || m=$(tail -n 2 <<<"$1")
+  tr '\n' ' ' <<<"$m" | sed 's/ *$//'
+}
+
+cleanup() {
+  local rc=$?
+  [[ -n $SNAP_PID ]] && kill "$SNAP_PID" 2>/dev/null || true
+  local d
+  for d in "${CLEANUP_DBS[@]}"; do dropdb --if-exists --force --maintenance-db=postgres "$d" >/dev/null 2>&1 || true; done
+  for d in "${CLEANUP_DIRS[@]}"; do rm -rf -- "$d"; done
+  exit "$rc"
+}
+arm_cleanup() { trap cleanup EXIT; trap 'exit 143' TERM; trap 'exit 130' INT; }
+
+setup_conn() {
+  export PGHOST=${PGHOST:-postgres} PGPORT=${PGPORT:-5432} PGUSER=${PGUSER:-postgres}
+  export PGCONNECT_TIMEOUT=${PGCONNECT_TIMEOUT:-10} PGAPPNAME=apex-backup
+  DB=${APEX_DB:-apex}
+  local pwf=${APEX_PG_PASSWORD_FILE:-/run/secrets/postgres_password}
+  # the password reaches libpq through the environment of our own children only:
+  # never through argv (ps) or the container config (docker inspect)
+  if [[ -z ${PGPASSWORD:-} && -r $pwf ]]; then PGPASSWORD=$(<"$pwf"); export PGPASSWORD; fi
+  local out
+  out=$(pg_isready -d postgres 2>&1) || die "postgres at $PGHOST:$PGPORT is not accepting connections ($out)"
+}
+q() { psql -X -q -At -v ON_ERROR_STOP=1 "$@"; }
+
+ensure_dir() {
+  [[ -d $BACKUP_DIR ]] || die "backup directory $BACKUP_DIR does not exist (is the backups volume mounted?)"
+  [[ -w $BACKUP_DIR ]] || die "backup directory $BACKUP_DIR is not writable by uid $(id -u)"
+}
+
+valid_db_name() { [[ $1 =~ ^[A-Za-z_][A-Za-z0-9_]{0,62}$ ]]; }
+
+# Per-table row count and content checksum, one "schema.table<TAB>rows<TAB>sum" line each,
+# optionally inside an exported snapshot (the dump's own). The checksum is the sum of a
+# 60-bit slice of md5(row::text): order-independent, so it needs no primary key and no sort,
+# and streams (string_agg of a whole table would hit the 1 GB text limit on big tables).
+# Rendering settings are pinned so that row::text is the same in every session.
+table_stats() {
+  local db=$1 snap=${2:-}
+  {
+    echo "SET datestyle TO ISO, YMD; SET timezone TO 'UTC'; SET extra_float_digits TO 3;"
+    echo "SET bytea_output TO hex; SET intervalstyle TO postgres;"
+    echo "BEGIN ISOLATION LEVEL REPEATABLE READ, READ ONLY;"
+    [[ -n $snap ]] && echo "SET TRANSACTION SNAPSHOT '$snap';"
+    cat <<'SQL'
+SELECT format('SELECT %L, count(*), coalesce(sum((''x'' || substr(md5(apex_row_::text), 1, 15))::bit(60)::bigint), 0) FROM %I.%I apex_row_',
+              n.nspname || '.' || c.relname, n.nspname, c.relname)
+FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+WHERE c.relkind = 'r' AND c.relpersistence IN ('p', 'u')
+  AND n.nspname NOT IN ('pg_catalog', 'information_schema') AND n.nspname !~ '^pg_(toast|temp)'
+  -- extension tables are dumped only when registered as configuration tables
+  AND NOT EXISTS (SELECT 1 FROM pg_depend d JOIN pg_extension e ON e.oid = d.refobjid
+                  WHERE d.classid = 'pg_class'::regclass AND d.objid = c.oid AND d.deptype = 'e'
+                    AND NOT (c.oid = ANY (coalesce(e.extconfig, '{}'))))
+ORDER BY n.nspname, c.relname
+\gexec
+COMMIT;
+SQL
+  } | q -F $'\t' -d "$db" | sort
+}
+
+resolve_backup() {
+  local ref=$1
+  [[ -n $ref ]] || die_usage "which backup? give its id (see: apex-backup list)"
+  [[ $ref == */* ]] || ref="$BACKUP_DIR/$ref"
+  [[ $ref != *..* ]] || die_usage "backup reference must not contain '..'"
+  [[ -d $ref ]] || die_usage "no backup \"$1\" in $BACKUP_DIR (see: list)"
+  [[ -f $ref/manifest.json ]] || die_usage "\"$1\" has no manifest.json: it is not a finished backup"
+  printf '%s' "${ref%/}"
+}
+manifest_field() { sed -n "s/^  \"$2\": \"\\([^\"]*\\)\".*/\\1/p" "$1/manifest.json" | head -n1; }
+verification_status() {
+  sed -n 's/^  "verification": {"status": "\([a-z]*\)".*/\1/p' "$1/manifest.json" | head -n1
+}
+
+# Replace the manifest's verification line (always the second-to-last line) atomically.
+record_verification() {
+  local dir=$1 json=$2 body
+  body=$(head -n -2 "$dir/manifest.json")
+  printf '%s\n  "verification": %s\n}\n' "$body" "$json" >"$dir/manifest.json.tmp" &&
+    mv "$dir/manifest.json.tmp" "$dir/manifest.json" ||
+    { rm -f "$dir/manifest.json.tmp"; log "warning: could not record the verification result in the manifest"; }
+}
