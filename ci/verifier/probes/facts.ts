@@ -1,0 +1,118 @@
+// The facts a probe judges. collect.ts fills them (the only part that talks to Docker);
+// every evaluator is a pure function of one ServiceFacts, so tests feed canned facts.
+import type { GatherMode } from "./script.ts";
+
+/** One process as /proc/<pid>/status shows it; `lines` are the raw status lines. */
+export interface ProcFact {
+  pid: number;
+  ppid: number;
+  name: string;
+  uid: number[]; // real, effective, saved, filesystem
+  gid: number[];
+  groups: number[];
+  caps: { inh?: bigint; prm?: bigint; eff?: bigint; bnd?: bigint; amb?: bigint };
+  noNewPrivs?: number;
+  seccomp?: number;
+  lines: string[];
+}
+
+/** One /proc/1/mountinfo line, split (proc(5)). */
+export interface MountFact {
+  mountPoint: string;
+  options: string[]; // per-mount: ro|rw, nosuid, nodev, noexec, ...
+  fstype: string;
+  source: string;
+  superOptions: string[]; // per-superblock: size=, mode=, uid=, gid=
+  line: string;
+}
+
+/** A real write attempt (create + remove a uniquely named file) as the exec user. */
+export interface WriteFact {
+  path: string;
+  fstype: string;
+  exitCode: number;
+  error: string;
+}
+
+export interface StatFact {
+  path: string;
+  uid: number;
+  gid: number;
+  mode: string; // octal, as stat %a prints it (e.g. "1777", "755")
+  type: string;
+  line: string;
+}
+
+export interface FindFact {
+  lines: string[]; // matches, as find -printf wrote them
+  errors: string[]; // find's own error lines (unreadable directories)
+  truncated: boolean;
+  total?: number;
+}
+
+/** What the gather script reported; a section missing or "unavailable" carries its reason. */
+export interface GatheredFacts {
+  mode: GatherMode;
+  command: string[]; // argv, with the script elided
+  exitCode: number;
+  stderr: string;
+  selfPid?: number;
+  self?: { uid: number[]; gid: number[]; lines: string[] };
+  checkUser?: { uid: string; gid: string };
+  procs?: ProcFact[]; // the gatherer's own processes removed
+  mounts?: MountFact[];
+  rootWrite?: { exitCode: number; error: string };
+  writable?: WriteFact[];
+  stats?: StatFact[];
+  app?: FindFact | "absent";
+  perms?: FindFact;
+  cgroup?: Record<string, string>;
+  cgroupLines?: string[];
+  sockets?: string[];
+  unavailable: Record<string, string>; // section -> reason
+  complete: boolean; // the end marker was seen
+}
+
+export interface TmpfsDecl {
+  path: string;
+  options: Record<string, string | true>; // uid, gid, mode, size, noexec, ...
+  source: string; // the compose string or "volumes[n]"
+}
+
+/** What compose and the container config say the service should be. */
+export interface DeclaredFacts {
+  composeUser?: string;
+  capAdd: string[]; // normalized, no CAP_ prefix
+  tmpfs: TmpfsDecl[];
+  volumes: Array<{ target: string; readOnly: boolean; type: string }>;
+  memLimit?: number; // bytes
+  pidsLimit?: number;
+  healthcheck: boolean;
+}
+
+/** The `docker inspect` view of the container. */
+export interface InspectFacts {
+  id: string;
+  name: string;
+  image: string;
+  configUser: string;
+  capAdd: string[];
+  capDrop: string[];
+  readonlyRootfs: boolean;
+  securityOpt: string[];
+  privileged: boolean;
+  memory: number;
+  pidsLimit: number | null;
+  status: string;
+  health?: { status: string; lastOutput?: string; lastExit?: number };
+  raw: Record<string, unknown>; // the HostConfig/Config fields above, as docker printed them
+}
+
+export interface ServiceFacts {
+  service: string;
+  container: string; // container name
+  declared: DeclaredFacts;
+  inspect: InspectFacts;
+  gathered?: GatheredFacts;
+  gatherError?: string; // why there are no gathered facts at all
+}

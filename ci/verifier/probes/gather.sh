@@ -1,0 +1,77 @@
+#!/bin/sh
+# apex runtime probe: gathers every runtime fact of one container in a single run.
+# Invoked as: sh -c "$(cat gather.sh)" apex-probe NONCE MODE UID GID
+#   MODE exec    = run inside the target by docker exec (as the container's default user)
+#   MODE sidecar = run in a probe container sharing the target's PID namespace (no shell in
+#                  the target); paths are read through /proc/1/root, write tests are skipped.
+# Reads only, except write tests on files named .apex-probe-NONCE, removed at once.
+# POSIX sh, shell builtins where possible: the image may lack tools.
+# Output: sections, each starting with a line "@@apex:<name>".
+n=$1; mode=$2; au=$3; ag=$4
+R=""; [ "$mode" = sidecar ] && R=/proc/1/root
+# A sidecar sees the target's files only through /proc/1/root, which needs the target's uid.
+NR=""; if [ -n "$R" ] && ! ( cd "$R/" ) 2>/dev/null; then NR="unavailable /proc/1/root unreadable from the sidecar (target runs as another uid)"; fi
+sec() { printf '@@apex:%s\n' "$1"; }
+has() { command -v "$1" >/dev/null 2>&1; }
+# a write test: create and remove a uniquely named file; print exit code and error text
+wtest() { out=$( ( : > "$1/.apex-probe-$n" ) 2>&1 ); rc=$?; [ $rc -eq 0 ] && rm -f "$1/.apex-probe-$n"; }
+sec self
+printf 'pid %s\nmode %s\n' "$$" "$mode"
+while IFS= read -r l; do case $l in Uid:*|Gid:*|Groups:*) printf '%s\n' "$l";; esac; done < /proc/$$/status
+if [ -z "$au" ]; then
+  while read -r k a b; do case $k in Uid:) au=$a;; Gid:) ag=$a;; esac; done < /proc/$$/status
+fi
+printf 'check-user %s %s\n' "$au" "$ag"
+sec procs
+for d in /proc/[0-9]*; do
+  ( while IFS= read -r l; do
+      case $l in Name:*|PPid:*|Uid:*|Gid:*|Groups:*|Cap*|NoNewPrivs:*|Seccomp:*) printf '%s %s\n' "${d#/proc/}" "$l";; esac
+    done < "$d/status" ) 2>/dev/null
+done
+sec mountinfo
+while IFS= read -r l; do printf '%s\n' "$l"; done < /proc/1/mountinfo
+sec rootwrite
+if [ "$mode" = exec ]; then wtest ""; printf 'rc %s\n%s\n' "$rc" "$out"; else echo 'unavailable write tests need the target mount namespace (no shell in image)'; fi
+sec writable
+if [ "$mode" = exec ]; then
+  while read -r _i _p _d _r mp opts rest; do
+    case ",$opts," in *,rw,*) ;; *) continue;; esac
+    rest=" $rest"; fs=${rest#* - }; fs=${fs%% *}
+    case $fs in proc|sysfs|cgroup|cgroup2|devpts|mqueue) continue;; esac
+    case $mp in /|/proc/*|/sys/*) continue;; esac
+    if [ -d "$mp" ]; then wtest "$mp"; else [ -w "$mp" ]; rc=$?; out="test -w"; fi
+    printf '%s\t%s\t%s\t%s\n' "$mp" "$fs" "$rc" "$out"
+  done < /proc/1/mountinfo
+else echo 'unavailable write tests need the target mount namespace (no shell in image)'; fi
+sec stat
+if [ -n "$NR" ]; then echo "$NR"
+elif has stat; then
+  while read -r _i _p _d _r mp opts rest; do
+    case $mp in /proc|/proc/*|/sys|/sys/*|/dev|/dev/pts|/dev/mqueue) continue;; esac
+    [ -d "$R$mp" ] || continue
+    printf '%s|' "$mp"; stat -c '%u|%g|%a|%F' "$R$mp" 2>&1
+  done < /proc/1/mountinfo
+  [ -d "$R/app" ] && { printf '/app|'; stat -c '%u|%g|%a|%F' "$R/app" 2>&1; }
+else echo 'unavailable no stat in image'; fi
+sec app
+if [ -n "$NR" ]; then echo "$NR"
+elif [ ! -d "$R/app" ]; then echo 'absent'
+elif has find && [ -n "$au" ]; then
+  find "$R/app" -xdev \( ! -uid "$au" -o ! -gid "$ag" \) -printf '%U:%G %m %y %p\n' 2>&1 | head -n 300
+  find "$R/app" -xdev -printf . 2>/dev/null | wc -c | { read -r c; printf 'total %s\n' "$c"; }
+else echo 'unavailable no find in image or no user to compare'; fi
+sec perms
+if [ -n "$NR" ]; then echo "$NR"
+elif has find; then
+  find "$R/" -xdev \( -type f -perm /6000 -printf 'S %U:%G %m %p\n' \) -o \( -perm -0002 ! -type l ! \( -type d -perm -1000 \) -printf 'W %U:%G %m %y %p\n' \) -o \( -type s -name docker.sock -printf 'K %p\n' \) 2>&1 | head -n 300
+else echo 'unavailable no find in image'; fi
+sec cgroup
+[ -n "$NR" ] && echo "$NR"
+for f in pids/pids.max memory/memory.limit_in_bytes pids.max memory.max; do
+  [ -r "$R/sys/fs/cgroup/$f" ] && { read -r v < "$R/sys/fs/cgroup/$f"; printf '%s %s\n' "$f" "$v"; }
+done
+while IFS= read -r l; do printf 'proc1 %s\n' "$l"; done < /proc/1/cgroup
+sec sock
+[ -n "$NR" ] && echo "$NR"
+for f in /var/run/docker.sock /run/docker.sock; do [ -e "$R$f" ] && printf 'exists %s\n' "$f"; done
+sec end

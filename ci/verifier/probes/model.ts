@@ -1,0 +1,88 @@
+// Pure conversions from what Docker prints (resolved compose service, docker inspect,
+// compose ps) into the facts the probes judge.
+import type { ResolvedService } from "../sources/compose.ts";
+import type { DeclaredFacts, InspectFacts, TmpfsDecl } from "./facts.ts";
+import { normalizeCap, parseBytes, parseTmpfsString } from "./parse.ts";
+
+export function declaredFacts(s: ResolvedService | undefined): DeclaredFacts {
+  const tmpfs: TmpfsDecl[] = [];
+  const tl = s?.tmpfs === undefined ? [] : Array.isArray(s.tmpfs) ? s.tmpfs : [s.tmpfs as unknown as string];
+  for (const t of tl) tmpfs.push({ ...parseTmpfsString(t), source: t });
+  const volumes: DeclaredFacts["volumes"] = [];
+  (s?.volumes ?? []).forEach((v, i) => {
+    if (v.type === "tmpfs") {
+      const options: Record<string, string | true> = {};
+      if (v.tmpfs?.size !== undefined) options.size = String(v.tmpfs.size);
+      if (v.tmpfs?.mode !== undefined) options.mode = v.tmpfs.mode.toString(8);
+      tmpfs.push({ path: v.target, options, source: `volumes[${i}]` });
+    }
+    volumes.push({ target: v.target, readOnly: !!v.read_only, type: v.type });
+  });
+  const lim = s?.deploy?.resources?.limits;
+  const pids = s?.pids_limit ?? lim?.pids;
+  return {
+    composeUser: s?.user,
+    capAdd: (s?.cap_add ?? []).map(normalizeCap),
+    tmpfs,
+    volumes,
+    memLimit: parseBytes(s?.mem_limit ?? lim?.memory),
+    pidsLimit: pids === undefined || pids === null ? undefined : Number(pids),
+    healthcheck: !!s?.healthcheck && !s.healthcheck.disable,
+  };
+}
+
+type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+
+export function inspectFacts(j: Json): InspectFacts {
+  const hc: Json = j.HostConfig ?? {};
+  const cfg: Json = j.Config ?? {};
+  const h: Json | undefined = j.State?.Health;
+  const last: Json | undefined = h?.Log?.[h.Log.length - 1];
+  return {
+    id: String(j.Id ?? "").slice(0, 12),
+    name: String(j.Name ?? "").replace(/^\//, ""),
+    image: String(cfg.Image ?? ""),
+    configUser: String(cfg.User ?? ""),
+    capAdd: hc.CapAdd ?? [],
+    capDrop: hc.CapDrop ?? [],
+    readonlyRootfs: !!hc.ReadonlyRootfs,
+    securityOpt: hc.SecurityOpt ?? [],
+    privileged: !!hc.Privileged,
+    memory: Number(hc.Memory ?? 0),
+    pidsLimit: hc.PidsLimit ?? null,
+    status: String(j.State?.Status ?? ""),
+    health: h ? { status: String(h.Status), lastOutput: last?.Output, lastExit: last?.ExitCode } : undefined,
+    raw: {
+      "Config.User": cfg.User ?? "",
+      CapAdd: hc.CapAdd ?? null,
+      CapDrop: hc.CapDrop ?? null,
+      ReadonlyRootfs: !!hc.ReadonlyRootfs,
+      SecurityOpt: hc.SecurityOpt ?? null,
+      Privileged: !!hc.Privileged,
+    },
+  };
+}
+
+export interface PsEntry {
+  id: string;
+  name: string;
+  service: string;
+  state: string;
+  exitCode?: number;
+  status?: string;
+}
+
+/** `docker compose ps --format json`: an array (older compose) or one object per line. */
+export function parsePs(stdout: string): PsEntry[] {
+  const t = stdout.trim();
+  if (!t) return [];
+  const rows: Json[] = t.startsWith("[") ? JSON.parse(t) : t.split("\n").filter(Boolean).map((l) => JSON.parse(l));
+  return rows.map((r) => ({
+    id: String(r.ID ?? r.Id ?? ""),
+    name: String(r.Name ?? ""),
+    service: String(r.Service ?? r.Labels?.["com.docker.compose.service"] ?? ""),
+    state: String(r.State ?? ""),
+    exitCode: r.ExitCode,
+    status: r.Status,
+  }));
+}

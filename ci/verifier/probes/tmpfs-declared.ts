@@ -1,0 +1,74 @@
+// Each declared tmpfs is mounted as declared (owner = the service user, mode, flags, size)
+// and the service user can write to it.
+import type { Evidence } from "../types.ts";
+import type { ServiceFacts } from "./facts.ts";
+import { parseBytes } from "./parse.ts";
+import { declaredUser, fail, fmtUser, gatherEvidence, pass, skip, type Probe } from "./probe-kit.ts";
+
+const FLAGS: Record<string, { present?: string; absent?: string }> = {
+  noexec: { present: "noexec" }, exec: { absent: "noexec" },
+  nosuid: { present: "nosuid" }, suid: { absent: "nosuid" },
+  nodev: { present: "nodev" }, dev: { absent: "nodev" },
+  ro: { present: "ro" }, rw: { present: "rw" },
+};
+
+function checkOne(f: ServiceFacts, path: string, opts: Record<string, string | true>, problems: string[], ev: Evidence[], notes: string[]) {
+  const g = f.gathered!;
+  const d = declaredUser(f);
+  const m = [...g.mounts!].reverse().find((x) => x.mountPoint === path);
+  if (!m || m.fstype !== "tmpfs") {
+    problems.push(`${path}: not mounted as tmpfs${m ? ` (${m.fstype})` : ""}`);
+    return;
+  }
+  const lines = [m.line];
+  const st = g.stats?.find((s) => s.path === path);
+  if (st) lines.push(`stat ${path}: uid ${st.uid} gid ${st.gid} mode ${st.mode}`);
+  const wr = g.writable?.find((w) => w.path === path);
+  if (wr) lines.push(`write ${path}: exit ${wr.exitCode}${wr.error ? ` ${wr.error}` : ""}`);
+  const before = problems.length;
+  // Owner: the service user, and what the tmpfs options ask for.
+  const wantUid = d.uid, wantGid = d.gid;
+  if (opts.uid !== undefined && Number(opts.uid) !== wantUid) problems.push(`${path}: declared uid=${opts.uid} but the service user is ${fmtUser(d)}`);
+  if (opts.gid !== undefined && wantGid !== undefined && Number(opts.gid) !== wantGid) problems.push(`${path}: declared gid=${opts.gid} but the service group is ${wantGid}`);
+  if (!st) notes.push(`${path}: owner/mode not checked (${g.unavailable.stat ?? "no stat output"})`);
+  else {
+    if (st.uid !== wantUid || (wantGid !== undefined && st.gid !== wantGid))
+      problems.push(`${path}: owned by ${st.uid}:${st.gid}, the service user is ${fmtUser(d)}`);
+    if (opts.mode !== undefined && parseInt(String(opts.mode), 8) !== parseInt(st.mode, 8))
+      problems.push(`${path}: mode ${st.mode}, declared ${opts.mode}`);
+  }
+  for (const [k, rule] of Object.entries(FLAGS)) {
+    if (opts[k] !== true) continue;
+    if (rule.present && !m.options.includes(rule.present)) problems.push(`${path}: declared ${k} but mounted ${m.options.join(",")}`);
+    if (rule.absent && m.options.includes(rule.absent)) problems.push(`${path}: declared ${k} but mounted ${rule.absent}`);
+  }
+  const want = parseBytes(typeof opts.size === "string" ? opts.size : undefined);
+  if (want !== undefined) {
+    const got = parseBytes(m.superOptions.find((o) => o.startsWith("size="))?.slice(5));
+    // The kernel rounds the size up to whole pages.
+    if (got === undefined || got < want || got - want >= 4096) problems.push(`${path}: size ${got ?? "unlimited"} bytes, declared ${opts.size}`);
+  }
+  if (!wr) notes.push(`${path}: write test not run (${g.unavailable.writable ?? "no result"})`);
+  else if (wr.exitCode !== 0) problems.push(`${path}: not writable by the service user: ${wr.error}`);
+  ev.push(gatherEvidence(g, lines, { property: path, expected: `tmpfs owner ${fmtUser(d)} ${Object.entries(opts).map(([k, v]) => (v === true ? k : `${k}=${v}`)).join(",")}`, actual: problems.length > before ? problems.slice(before).join("; ") : "as declared" }));
+}
+
+export const tmpfsDeclared: Probe = {
+  meta: {
+    id: "runtime/tmpfs-declared",
+    kind: "runtime",
+    title: "Each tmpfs has the declared owner, mode, options and size and is writable by the service user",
+    severity: "medium",
+    refs: ["CIS 5.13", "compose-spec #278"],
+    remediation: "Declare tmpfs as `/path:uid=<uid>,gid=<gid>,mode=<mode>,size=<n>` (short syntax; long-syntax `type: tmpfs` cannot set uid/gid) with the image USER's ids.",
+  },
+  needs: ["mountinfo", "self"],
+  evaluate(f) {
+    if (f.declared.tmpfs.length === 0) return pass("no tmpfs declared for this service");
+    const problems: string[] = [], ev: Evidence[] = [], notes: string[] = [];
+    for (const t of f.declared.tmpfs) checkOne(f, t.path, t.options, problems, ev, notes);
+    if (problems.length) return fail(problems.join("; "), ev);
+    if (notes.length) return skip(`not fully checked: ${notes.join("; ")}`, ev);
+    return pass(`${f.declared.tmpfs.length} tmpfs as declared and writable: ${f.declared.tmpfs.map((t) => t.path).join(", ")}`, ev);
+  },
+};
