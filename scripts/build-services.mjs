@@ -3,9 +3,10 @@
 // node_modules (DESIGN.md decision 3): services/api/dist/server.mjs, services/worker/dist/worker.mjs.
 // Idempotent; prints one line per bundle. No sourcemaps (they would carry source and paths
 // into the image for no runtime benefit).
+//   node scripts/build-services.mjs [--out-dir DIR]
 import { build } from "esbuild";
 import { statSync } from "node:fs";
-import { dirname, join, relative } from "node:path";
+import { basename, dirname, join, relative, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
@@ -26,12 +27,13 @@ const banner = [
 // only for a *.ts config file, which the image never has. Bundling it would add 9 MB.
 const external = ["pg-native", "cloudflare:sockets", "typescript"];
 
-async function bundle({ name, entry, out }) {
+/** Bundles one service; `outfile` defaults to its place in the tree (tests pass a temp path). */
+export async function bundle({ name, entry, out }, outfile = join(root, out)) {
   const started = performance.now();
-  const result = await build({
+  await build({
     absWorkingDir: root,
     entryPoints: [entry],
-    outfile: out,
+    outfile,
     bundle: true,
     platform: "node",
     target: "node18",
@@ -42,17 +44,20 @@ async function bundle({ name, entry, out }) {
     sourcemap: false,
     legalComments: "none",
     logLevel: "error",
-    metafile: true,
   });
-  const bytes = statSync(join(root, out)).size;
+  const bytes = statSync(outfile).size;
   const ms = Math.round(performance.now() - started);
-  console.log(`build-services: ${name} -> ${relative(root, join(root, out))} ${(bytes / 1024).toFixed(0)} KiB in ${ms} ms`);
-  return result;
+  const shown = relative(root, outfile).startsWith("..") ? outfile : relative(root, outfile);
+  return `build-services: ${name} -> ${shown} ${(bytes / 1024).toFixed(0)} KiB in ${ms} ms`;
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {
   try {
-    for (const b of BUNDLES) await bundle(b);
+    // --out-dir DIR: put both bundles in DIR instead (tests; the tree stays untouched)
+    const i = process.argv.indexOf("--out-dir");
+    const outDir = i > 0 ? process.argv[i + 1] : undefined;
+    if (i > 0 && !outDir) throw new Error("--out-dir needs a directory");
+    for (const b of BUNDLES) console.log(await bundle(b, outDir ? join(resolve(outDir), basename(b.out)) : undefined));
   } catch (err) {
     // esbuild already printed the located errors (logLevel "error")
     console.error(`build-services: failed: ${String(err.message).split("\n")[0]}`);

@@ -42,7 +42,10 @@ async function start(): Promise<void> {
     connectionTimeoutMillis: 5000,
     application_name: `apex-worker ${cfg.workerId}`,
   });
+  // Idle and checked-out clients can both lose their connection; without these handlers
+  // node would crash (and graphile-worker warns on stderr that they are missing).
   pool.on("error", (err) => log.warn("postgres pool client error", { err }));
+  pool.on("connect", (client) => client.on("error", (err) => log.warn("postgres client error", { err })));
 
   const taskList: TaskList = {};
   for (const [name, body] of Object.entries(taskBodies)) {

@@ -18,7 +18,7 @@ export const enqueueSchema = {
     maxAttempts: { type: "integer", minimum: 1, maximum: 10 },
   },
   // sleep needs {ms}: the drain tests rely on it being a bounded integer
-  if: { properties: { task: { const: "sleep" } } },
+  if: { required: ["task"], properties: { task: { const: "sleep" } } },
   then: {
     required: ["payload"],
     properties: {
