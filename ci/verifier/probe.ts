@@ -29,7 +29,11 @@ export function notRunningResults(c: Collected): CheckResult[] {
   });
 }
 
-export async function runProbes(opts: RunProbesOptions): Promise<CheckResult[]> {
-  const c = await collect(opts.target, { services: opts.services, forceSidecar: opts.forceSidecar });
+/** Judge collected facts (pure). */
+export function evaluateCollected(c: Collected): CheckResult[] {
   return [...c.facts.flatMap((f) => evaluateService(f)), ...notRunningResults(c)];
+}
+
+export async function runProbes(opts: RunProbesOptions): Promise<CheckResult[]> {
+  return evaluateCollected(await collect(opts.target, { services: opts.services, forceSidecar: opts.forceSidecar }));
 }
