@@ -1,0 +1,83 @@
+-- Database apex, its extensions, and the app schema.
+CREATE DATABASE apex OWNER apex_app;
+\connect apex
+
+CREATE EXTENSION IF NOT EXISTS pg_stat_statements;
+CREATE SCHEMA partman;
+CREATE EXTENSION pg_partman SCHEMA partman;
+
+-- Non-superuser maintenance (pg_partman docs, "non-superuser" setup).
+GRANT ALL ON SCHEMA partman TO apex_partman;
+GRANT ALL ON ALL TABLES IN SCHEMA partman TO apex_partman;
+GRANT EXECUTE ON ALL FUNCTIONS IN SCHEMA partman TO apex_partman;
+GRANT EXECUTE ON ALL PROCEDURES IN SCHEMA partman TO apex_partman;
+GRANT TEMPORARY ON DATABASE apex TO apex_partman;
+-- The app may read partman's catalogue (GET /partitions uses show_partitions).
+GRANT USAGE ON SCHEMA partman TO apex_app, pghero;
+GRANT SELECT ON ALL TABLES IN SCHEMA partman TO apex_app;
+GRANT EXECUTE ON ALL FUNCTIONS IN SCHEMA partman TO apex_app;
+
+CREATE SCHEMA app AUTHORIZATION apex_app;
+GRANT USAGE, CREATE ON SCHEMA app TO apex_partman;
+
+-- Events: partitioned by day. The partman role owns the parent so that it may create,
+-- attach and (retention) drop children; the app writes and reads through grants that
+-- pg_partman copies onto every child (inherit_privileges).
+CREATE TABLE app.events (
+  id          bigint GENERATED ALWAYS AS IDENTITY,
+  created_at  timestamptz NOT NULL DEFAULT now(),
+  kind        text NOT NULL,
+  payload     jsonb NOT NULL DEFAULT '{}'::jsonb,
+  PRIMARY KEY (id, created_at)
+) PARTITION BY RANGE (created_at);
+CREATE INDEX events_created_at_idx ON app.events (created_at);
+ALTER TABLE app.events OWNER TO apex_partman;
+GRANT SELECT, INSERT, UPDATE, DELETE ON app.events TO apex_app;
+GRANT SELECT ON app.events TO pghero;
+
+SET ROLE apex_partman;
+SELECT partman.create_parent(
+  p_parent_table => 'app.events',
+  p_control      => 'created_at',
+  p_interval     => '1 day',
+  p_premake      => 4
+);
+UPDATE partman.part_config
+   SET retention = '30 days',
+       retention_keep_table = false,
+       infinite_time_partitions = true,
+       inherit_privileges = true
+ WHERE parent_table = 'app.events';
+RESET ROLE;
+
+-- The job queue's own records (graphile-worker keeps its queue in schema graphile_worker;
+-- these are what the API reports and what proves no job ran twice at once).
+SET ROLE apex_app;
+CREATE TABLE app.jobs (
+  id            bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+  task          text NOT NULL CHECK (task IN ('echo', 'fail', 'sleep')),
+  payload       jsonb NOT NULL DEFAULT '{}'::jsonb,
+  status        text NOT NULL DEFAULT 'queued'
+                  CHECK (status IN ('queued', 'running', 'succeeded', 'failed')),
+  attempts      integer NOT NULL DEFAULT 0,
+  max_attempts  integer NOT NULL DEFAULT 3 CHECK (max_attempts BETWEEN 1 AND 25),
+  last_error    text,
+  result        jsonb,
+  created_at    timestamptz NOT NULL DEFAULT now(),
+  updated_at    timestamptz NOT NULL DEFAULT now()
+);
+CREATE INDEX jobs_status_idx ON app.jobs (status);
+
+CREATE TABLE app.job_runs (
+  id           bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+  job_id       bigint NOT NULL REFERENCES app.jobs (id) ON DELETE CASCADE,
+  worker_id    text NOT NULL,
+  attempt      integer NOT NULL,
+  started_at   timestamptz NOT NULL DEFAULT now(),
+  finished_at  timestamptz,
+  outcome      text CHECK (outcome IN ('succeeded', 'failed')),
+  UNIQUE (job_id, attempt)
+);
+RESET ROLE;
+
+GRANT SELECT ON app.jobs, app.job_runs TO pghero;
