@@ -86,7 +86,9 @@ program
   .description("verify, then publish every image and the report to a registry (nothing is pushed if verify fails)")
   .requiredOption("--registry <host[/path]>", "registry to push to, e.g. registry.example.com/apex")
   .requiredOption("--tag <tag>", "tag for every image")
-  .option("-f, --compose <file>", "compose file", collect)
+  .option("-f, --compose <file>", "compose file (repeatable)", collect)
+  .option("--profile <name>", "compose profile to enable (repeatable)", collect)
+  .option("--exemptions <file>", "exemptions file", "infra/exemptions.yaml")
   .option("-o, --out <dir>", "report directory", "report")
   .option("--skip-verify-from <report.json>", "use a passing saved report instead of running verify")
   .action((o) => runCommand("release", o));

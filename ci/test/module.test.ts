@@ -1,0 +1,192 @@
+// The Dagger module, checked without an engine (none can run here): it type-checks against
+// the installed @dagger.io/dagger, and the SDK's own introspection (the code the engine
+// runs to register a module) sees exactly the functions, arguments, defaults and docs the
+// CLI help will show.
+import { execFile } from "node:child_process";
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import { pathToFileURL } from "node:url";
+import { promisify } from "node:util";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+
+const run = promisify(execFile);
+const ROOT = resolve(import.meta.dirname, "../..");
+const SDK = join(ROOT, "node_modules/@dagger.io/dagger/dist/src");
+const MODULE_SRC = join(ROOT, "ci/src");
+const SOURCE_IGNORE = ["node_modules", "**/node_modules", "report", "infra/secrets", ".git", "services/*/dist"];
+const BASE = "debian:trixie-slim";
+
+interface Arg {
+  name: string;
+  description: string;
+  type: { kind: string; name?: string };
+  isOptional: boolean;
+  defaultValue?: string;
+  defaultPath?: string;
+  ignore?: string[];
+}
+interface Fn {
+  description: string;
+  arguments: Record<string, Arg>;
+  returnType: { kind: string; name?: string; typeDef?: { kind: string; name?: string } };
+}
+
+/** The entrypoint wants the generated client as `client.gen.ts`; the package ships it as .d.ts. */
+function clientGen(): string {
+  const dir = mkdtempSync(join(tmpdir(), "apex-dagger-client-"));
+  const text = readFileSync(join(SDK, "api/client.gen.d.ts"), "utf8").replace(
+    '"../common/context.js"',
+    JSON.stringify(join(SDK, "common/context.js")),
+  );
+  writeFileSync(join(dir, "client.gen.ts"), text);
+  return join(dir, "client.gen.ts");
+}
+
+let fns: Record<string, Fn>;
+let client: string;
+
+async function introspect(srcDir: string): Promise<Record<string, Fn>> {
+  const { stdout } = await run(
+    process.execPath,
+    [join(SDK, "module/entrypoint/introspection_entrypoint.js"), "apex", srcDir, client],
+    { env: { ...process.env, DRY_RUN: "1" }, cwd: ROOT },
+  );
+  const mod = JSON.parse(stdout.slice(stdout.indexOf("{")));
+  expect(mod.name).toBe("Apex");
+  return mod.objects.Apex.methods;
+}
+
+async function tscErrors(project: string): Promise<string> {
+  const tsc = join(ROOT, "node_modules/typescript/bin/tsc");
+  const r = await run(process.execPath, [tsc, "--noEmit", "-p", project], { cwd: ROOT }).catch((e) => e);
+  return `${r.stdout ?? ""}${r.stderr ?? ""}`.trim();
+}
+
+// A broken copy of the module lives under node_modules/.cache so that it resolves the same SDK.
+const scratch = join(ROOT, "node_modules/.cache");
+mkdirSync(scratch, { recursive: true });
+const broken = mkdtempSync(join(scratch, "apex-module-"));
+afterAll(() => rmSync(broken, { recursive: true, force: true }));
+
+beforeAll(async () => {
+  client = clientGen();
+  fns = await introspect(MODULE_SRC);
+}, 60_000);
+
+const source = (a: Arg) => {
+  expect(a.type).toEqual({ kind: "OBJECT_KIND", name: "Directory" });
+  expect(a.defaultPath).toBe("/");
+  expect(a.ignore).toEqual(SOURCE_IGNORE);
+  expect(a.description).toMatch(/repository/);
+};
+const baseImage = (a: Arg) => {
+  expect(a.type.kind).toBe("STRING_KIND");
+  expect(a.defaultValue).toBe(BASE);
+  expect(a.description).toMatch(/BASE_IMAGE/);
+};
+const str = (a: Arg) => {
+  expect(a.type.kind).toBe("STRING_KIND");
+  expect(a.isOptional).toBe(false);
+  expect(a.defaultValue).toBeUndefined();
+  expect(a.description.length).toBeGreaterThan(5);
+};
+
+describe("the apex Dagger module", () => {
+  it("type-checks against the installed SDK (tsc --noEmit -p ci/tsconfig.json)", async () => {
+    expect(await tscErrors("ci/tsconfig.json")).toBe("");
+  }, 120_000);
+
+  it("catches a broken module: a misspelled API fails tsc, a shared @argument constant loses defaultPath", async () => {
+    cpSync(MODULE_SRC, join(broken, "src"), { recursive: true });
+    cpSync(join(ROOT, "ci/tsconfig.json"), join(broken, "tsconfig.json"));
+    const publish = join(broken, "src/publish.ts");
+    writeFileSync(publish, readFileSync(publish, "utf8").replace(".publish(", ".publishTo("));
+    expect(await tscErrors(broken)).toMatch(/publishTo/);
+
+    const index = join(broken, "src/index.ts");
+    const text = readFileSync(index, "utf8");
+    const literal = text.match(/@argument\((\{ defaultPath[^)]*\})\)/)![1];
+    writeFileSync(index, `const SOURCE = ${literal};\n` + text.replaceAll(`@argument(${literal})`, "@argument(SOURCE)"));
+    const lost = await introspect(join(broken, "src"));
+    expect(lost.verify.arguments.source.defaultPath).toBeUndefined();
+    expect(() => source(lost.verify.arguments.source)).toThrow();
+  }, 120_000);
+
+  it("dagger.json names the module apex, TypeScript SDK, source ci", () => {
+    const cfg = JSON.parse(readFileSync(join(ROOT, "dagger.json"), "utf8"));
+    expect(cfg).toMatchObject({ name: "apex", sdk: { source: "typescript" }, source: "ci" });
+    const pkg = JSON.parse(readFileSync(join(ROOT, "ci/package.json"), "utf8"));
+    expect(pkg.type).toBe("module");
+    expect(pkg.dependencies["@dagger.io/dagger"]).toBeDefined();
+  });
+
+  it("exposes exactly build, policy, verify, gate and release, each with a one-line doc", () => {
+    expect(Object.keys(fns).sort()).toEqual(["build", "gate", "policy", "release", "verify"]);
+    for (const [name, f] of Object.entries(fns)) {
+      expect(f.description, name).toMatch(/^[A-Z][^\n]{10,110}$/);
+    }
+  });
+
+  it("build(source, baseImage) returns the service containers", () => {
+    const f = fns.build;
+    expect(Object.keys(f.arguments)).toEqual(["source", "baseImage"]);
+    source(f.arguments.source);
+    baseImage(f.arguments.baseImage);
+    expect(f.returnType).toEqual({ kind: "LIST_KIND", typeDef: { kind: "OBJECT_KIND", name: "Container" } });
+    expect(f.description).toMatch(/Dockerfile/);
+  });
+
+  it("policy(source) returns a Directory", () => {
+    const f = fns.policy;
+    expect(Object.keys(f.arguments)).toEqual(["source"]);
+    source(f.arguments.source);
+    expect(f.returnType).toEqual({ kind: "OBJECT_KIND", name: "Directory" });
+    expect(f.description).toMatch(/static/);
+  });
+
+  it("verify(source, baseImage) returns the report Directory, also on failure", () => {
+    const f = fns.verify;
+    expect(Object.keys(f.arguments)).toEqual(["source", "baseImage"]);
+    source(f.arguments.source);
+    baseImage(f.arguments.baseImage);
+    expect(f.returnType).toEqual({ kind: "OBJECT_KIND", name: "Directory" });
+    expect(f.description).toMatch(/Docker-in-Dagger.*report.*fails/);
+  });
+
+  it("gate(source, baseImage) returns nothing and is registered as a check", async () => {
+    const f = fns.gate;
+    expect(Object.keys(f.arguments)).toEqual(["source", "baseImage"]);
+    source(f.arguments.source);
+    baseImage(f.arguments.baseImage);
+    expect(f.returnType).toEqual({ kind: "VOID_KIND" });
+    // isCheck is not in the entrypoint's JSON: read it from the same scan the entrypoint uses.
+    const { scan } = await import(pathToFileURL(join(SDK, "module/introspector/index.js")).href);
+    const files = readdirSync(MODULE_SRC).filter((f) => f.endsWith(".ts")).map((f) => join(MODULE_SRC, f));
+    const mod = await scan([...files, client], "apex", false);
+    const checks = Object.entries(mod.objects.Apex.methods).filter(([, m]) => (m as { isCheck: boolean }).isCheck);
+    expect(checks.map(([n]) => n)).toEqual(["gate"]);
+  });
+
+  it("release(source, registry, tag, username, password: Secret, baseImage) returns references", () => {
+    const f = fns.release;
+    expect(Object.keys(f.arguments)).toEqual(["source", "registry", "tag", "username", "password", "baseImage"]);
+    source(f.arguments.source);
+    str(f.arguments.registry);
+    str(f.arguments.tag);
+    str(f.arguments.username);
+    expect(f.arguments.password.type).toEqual({ kind: "OBJECT_KIND", name: "Secret" });
+    expect(f.arguments.password.isOptional).toBe(false);
+    baseImage(f.arguments.baseImage);
+    expect(f.returnType).toEqual({ kind: "LIST_KIND", typeDef: { kind: "STRING_KIND" } });
+    expect(f.description).toMatch(/digest/);
+  });
+
+  it("takes no credential as a plain string: only Secret-typed arguments carry passwords or tokens", () => {
+    for (const [name, f] of Object.entries(fns))
+      for (const a of Object.values(f.arguments))
+        if (/pass|token|secret|key/i.test(a.name)) expect(a.type.name, `${name}.${a.name}`).toBe("Secret");
+    const code = readdirSync(MODULE_SRC).map((f) => readFileSync(join(MODULE_SRC, f), "utf8")).join("\n");
+    expect(code).not.toMatch(/setSecret|plaintext\(/);
+  });
+});

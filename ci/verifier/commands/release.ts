@@ -1,0 +1,96 @@
+// `apex release`: the same release step as `dagger call release`, without Dagger. Verify
+// runs first; only when it passes are the images compose builds and the report pushed.
+// Nothing is pushed when verify fails, or when an image changed since verify saw it.
+import { existsSync, readFileSync } from "node:fs";
+import { dirname } from "node:path";
+import { EXIT_FAIL, EXIT_PASS, UsageError } from "../errors.ts";
+import type { Format } from "../cli.ts";
+import { loadResolvedCompose } from "../sources/compose.ts";
+import { changedSinceVerify, checkTarget, gate, releaseImages } from "../release/images.ts";
+import { imageId, publish, type Published } from "../release/publish.ts";
+import type { Report } from "../types.ts";
+import { runVerify } from "./verify.ts";
+
+// Every rendering travels with the release (cli.ts is not imported: it parses argv on load).
+const ALL_FORMATS: Format[] = ["json", "md", "junit", "sarif", "html"];
+
+export interface ReleaseOptions {
+  registry: string;
+  tag: string;
+  compose?: string[];
+  profile?: string[];
+  out: string;
+  exemptions?: string;
+  skipVerifyFrom?: string;
+}
+
+export interface ReleaseOutcome {
+  exitCode: number;
+  published: Published[];
+  reason: string;
+}
+
+interface VerifyResult {
+  report: Report;
+  exitCode: number;
+  reportDir: string;
+}
+
+/** A saved report stands in for a verify run: its status decides, its folder is published. */
+function savedVerify(file: string): VerifyResult {
+  if (!existsSync(file)) throw new UsageError("saved report not found", file);
+  let report: Report;
+  try {
+    report = JSON.parse(readFileSync(file, "utf8")) as Report;
+  } catch (e) {
+    throw new UsageError(`not a JSON report: ${(e as Error).message}`, file);
+  }
+  if (report.status !== "pass" && report.status !== "fail") throw new UsageError("not an apex report (no status)", file);
+  return { report, exitCode: report.status === "pass" ? EXIT_PASS : EXIT_FAIL, reportDir: dirname(file) };
+}
+
+export async function release(opts: ReleaseOptions): Promise<ReleaseOutcome> {
+  checkTarget(opts.registry, opts.tag);
+  const compose = opts.compose?.length ? opts.compose : ["infra/compose.yaml"];
+  const images = releaseImages(await loadResolvedCompose({ files: compose, profiles: opts.profile }));
+
+  const verified: VerifyResult = opts.skipVerifyFrom
+    ? savedVerify(opts.skipVerifyFrom)
+    : {
+        ...(await runVerify({
+          compose,
+          profile: opts.profile ?? [],
+          format: ALL_FORMATS,
+          out: opts.out,
+          exemptions: opts.exemptions ?? "infra/exemptions.yaml",
+        })),
+        reportDir: opts.out,
+      };
+  const open = gate(verified);
+  if (!open.ok) return { exitCode: EXIT_FAIL, published: [], reason: `${open.reason}: nothing pushed` };
+
+  const ids = new Map<string, string>();
+  for (const i of images) {
+    const id = await imageId(i.image);
+    if (!id) throw new UsageError(`image ${i.image} not found locally (build it, or run without --skip-verify-from)`);
+    ids.set(i.image, id);
+  }
+  const changed = changedSinceVerify(verified.report.images, ids);
+  if (changed.length) return { exitCode: EXIT_FAIL, published: [], reason: `changed since verify: ${changed.join(", ")}: nothing pushed` };
+
+  const published = await publish({
+    registry: opts.registry,
+    tag: opts.tag,
+    images,
+    reportDir: verified.reportDir,
+    reportStatus: verified.report.status,
+  });
+  return { exitCode: EXIT_PASS, published, reason: `published ${published.length} image(s)` };
+}
+
+export async function run(opts: ReleaseOptions): Promise<number> {
+  const r = await release(opts);
+  for (const p of r.published) process.stdout.write(`${p.reference}\n`);
+  process.stderr.write(`apex release: ${r.reason}\n`);
+  return r.exitCode;
+}
