@@ -8,7 +8,7 @@ import { UsageError } from "../errors.ts";
 /** The subset of the resolved compose model apex reads. Everything is optional in compose. */
 export interface ResolvedService {
   image?: string;
-  build?: { context: string; dockerfile?: string; args?: Record<string, string> };
+  build?: { context: string; dockerfile?: string; args?: Record<string, string>; target?: string };
   user?: string;
   cap_add?: string[];
   cap_drop?: string[];

@@ -1,0 +1,56 @@
+// `apex policy` as a library: read the sources once into the model, run every registered
+// rule on every service (pure, synchronous), then apply the recorded exemptions.
+import type { ComposeTarget } from "./docker.ts";
+import { applyExemptions, loadExemptions } from "./exemptions.ts";
+import type { PolicyModel, Rule, ServiceModel } from "./model.ts";
+import { rules as registry } from "./rules/registry.ts";
+import { loadModel } from "./sources/load.ts";
+import type { CheckResult } from "./types.ts";
+
+export interface PolicyOptions {
+  target: ComposeTarget;
+  exemptionsFile: string;
+  readImages: boolean;
+  repoRoot?: string;
+}
+
+/** One result per (rule, service): findings are folded into its evidence. */
+export function runRule(rule: Rule, s: ServiceModel, model: PolicyModel): CheckResult {
+  const started = performance.now();
+  const base = {
+    id: rule.id,
+    kind: "static" as const,
+    service: s.name,
+    title: rule.title,
+    refs: rule.refs,
+    severity: rule.severity,
+    remediation: rule.remediation,
+  };
+  let out;
+  try {
+    out = rule.check(s, model);
+  } catch (err) {
+    // A rule bug must not hide the other results; it is reported as a failure of that rule.
+    out = { status: "fail" as const, findings: [{ message: `rule error: ${(err as Error).message}`, evidence: { note: "internal rule error" } }] };
+  }
+  const durationMs = performance.now() - started;
+  if (out.status !== "fail") return { ...base, status: out.status, message: out.message, evidence: out.status === "pass" ? (out.evidence ?? []) : [], durationMs };
+  const [first, ...rest] = out.findings;
+  return {
+    ...base,
+    status: "fail",
+    message: `${first?.message ?? "failed"}${rest.length ? ` (+${rest.length} more)` : ""}`,
+    location: first?.location,
+    evidence: out.findings.map((f) => ({ ...f.evidence, location: f.evidence.location ?? f.location })),
+    durationMs,
+  };
+}
+
+export function evaluate(model: PolicyModel, rules: readonly Rule[] = registry): CheckResult[] {
+  return model.services.flatMap((s) => rules.map((r) => runRule(r, s, model)));
+}
+
+export async function runPolicy(opts: PolicyOptions): Promise<CheckResult[]> {
+  const model = await loadModel(opts.target, { readImages: opts.readImages, repoRoot: opts.repoRoot ?? process.cwd() });
+  return applyExemptions(evaluate(model), loadExemptions(opts.exemptionsFile, model.declaredServices));
+}

@@ -1,0 +1,19 @@
+import { keyLocation, verdict, type Rule } from "../model.ts";
+
+export const isDockerSocket = (p?: string) => !!p && /(^|\/)docker\.sock$/.test(p);
+
+export const composeNoDockerSocket: Rule = {
+  id: "compose/no-docker-socket",
+  title: "Docker socket not mounted",
+  kind: "static",
+  severity: "critical",
+  refs: ["CIS 5.32"],
+  remediation: "Remove the docker.sock mount: it hands the container root on the host.",
+  check(s) {
+    const loc = keyLocation(s, "volumes");
+    const findings = (s.resolved.volumes ?? [])
+      .filter((v) => isDockerSocket(v.source) || isDockerSocket(v.target))
+      .map((v) => ({ message: `mounts ${v.source} at ${v.target}`, location: loc, evidence: { property: "volumes", expected: "no docker.sock", actual: `${v.source}:${v.target}`, location: loc } }));
+    return verdict(findings, "no docker.sock mount");
+  },
+};

@@ -1,0 +1,74 @@
+// The one list of static rules (hadolint/kube-score style: explicit registration).
+// Order here is the order of the SARIF rules table; ids are permanent (see types.ts).
+import type { Rule } from "../model.ts";
+import { composeAnchorListReplaced } from "./compose-anchor-list-replaced.ts";
+import { composeAnchorMerged } from "./compose-anchor-merged.ts";
+import { composeCapAddJustified } from "./compose-cap-add-justified.ts";
+import { composeCapDropAll } from "./compose-cap-drop-all.ts";
+import { composeCpuLimit } from "./compose-cpu-limit.ts";
+import { composeHealthcheck } from "./compose-healthcheck.ts";
+import { composeMemoryLimit } from "./compose-memory-limit.ts";
+import { composeNoDockerSocket } from "./compose-no-docker-socket.ts";
+import { composeNoHostNamespaces } from "./compose-no-host-namespaces.ts";
+import { composeNoNewPrivileges } from "./compose-no-new-privileges.ts";
+import { composeNoPrivilegedPorts } from "./compose-no-privileged-ports.ts";
+import { composeNoPrivileged } from "./compose-no-privileged.ts";
+import { composeNoSensitiveHostPaths } from "./compose-no-sensitive-host-paths.ts";
+import { composePidsLimit } from "./compose-pids-limit.ts";
+import { composePortsBoundToInterface } from "./compose-ports-bound-to-interface.ts";
+import { composeReadOnlyRootfs } from "./compose-read-only-rootfs.ts";
+import { composeRestartPolicy } from "./compose-restart-policy.ts";
+import { composeSeccompConfined } from "./compose-seccomp-confined.ts";
+import { composeTmpfsOptions } from "./compose-tmpfs-options.ts";
+import { composeTmpfsOwner } from "./compose-tmpfs-owner.ts";
+import { composeUserMatchesImage } from "./compose-user-matches-image.ts";
+import { dockerfileCopyChown } from "./dockerfile-copy-chown.ts";
+import { dockerfileCopyNotAdd } from "./dockerfile-copy-not-add.ts";
+import { dockerfileNoSecretsInEnv } from "./dockerfile-no-secrets-in-env.ts";
+import { dockerfileNoSetuid } from "./dockerfile-no-setuid.ts";
+import { dockerfileNoSudo } from "./dockerfile-no-sudo.ts";
+import { dockerfileUserCreated } from "./dockerfile-user-created.ts";
+import { dockerfileUserNonRoot } from "./dockerfile-user-non-root.ts";
+import { dockerfileUserNumeric } from "./dockerfile-user-numeric.ts";
+import { dockerfileUseraddNoLogInit } from "./dockerfile-useradd-no-log-init.ts";
+import { dockerfileWorkdirAbsolute } from "./dockerfile-workdir-absolute.ts";
+import { dockerfileWorkdirOwned } from "./dockerfile-workdir-owned.ts";
+import { imageConfigMatchesDockerfile } from "./image-config-matches-dockerfile.ts";
+
+export const rules: readonly Rule[] = [
+  composeAnchorListReplaced,
+  composeAnchorMerged,
+  composeCapAddJustified,
+  composeCapDropAll,
+  composeCpuLimit,
+  composeHealthcheck,
+  composeMemoryLimit,
+  composeNoDockerSocket,
+  composeNoHostNamespaces,
+  composeNoNewPrivileges,
+  composeNoPrivilegedPorts,
+  composeNoPrivileged,
+  composeNoSensitiveHostPaths,
+  composePidsLimit,
+  composePortsBoundToInterface,
+  composeReadOnlyRootfs,
+  composeRestartPolicy,
+  composeSeccompConfined,
+  composeTmpfsOptions,
+  composeTmpfsOwner,
+  composeUserMatchesImage,
+  dockerfileCopyChown,
+  dockerfileCopyNotAdd,
+  dockerfileNoSecretsInEnv,
+  dockerfileNoSetuid,
+  dockerfileNoSudo,
+  dockerfileUserCreated,
+  dockerfileUserNonRoot,
+  dockerfileUserNumeric,
+  dockerfileUseraddNoLogInit,
+  dockerfileWorkdirAbsolute,
+  dockerfileWorkdirOwned,
+  imageConfigMatchesDockerfile,
+];
+
+export const ruleById = new Map(rules.map((r) => [r.id, r]));

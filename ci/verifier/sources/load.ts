@@ -1,0 +1,98 @@
+// Read every source once and assemble the one PolicyModel: raw compose YAML, the resolved
+// model (`docker compose config`), the Dockerfile each service builds and, optionally, the
+// local image config. Bad input stops here with a one-line UsageError naming file:line.
+import { existsSync } from "node:fs";
+import { isAbsolute, join, relative, resolve } from "node:path";
+import type { ComposeTarget } from "../docker.ts";
+import { UsageError } from "../errors.ts";
+import type { DockerfileModel, ImageConfig, PolicyModel, RawServiceFacts, ServiceModel, TmpfsMount, UserRef } from "../model.ts";
+import { loadResolvedCompose, type ResolvedService } from "./compose.ts";
+import { readRawCompose } from "./composeRaw.ts";
+import { readDockerfile, resolveUser } from "./dockerfile.ts";
+import { inspectImages } from "./image.ts";
+
+export interface LoadOptions {
+  readImages: boolean;
+  repoRoot: string;
+}
+
+/** `/tmp:uid=1000,gid=1000,mode=1777` → target + options. */
+export function parseTmpfs(raw: string): Omit<TmpfsMount, "location" | "longSyntax"> {
+  const i = raw.indexOf(":");
+  const target = i < 0 ? raw : raw.slice(0, i);
+  const options: Record<string, string | true> = {};
+  if (i >= 0)
+    for (const opt of raw.slice(i + 1).split(",")) {
+      const [k, v] = opt.split("=");
+      if (k) options[k.trim()] = v === undefined ? true : v.trim();
+    }
+  return { target, options, raw };
+}
+
+function tmpfsMounts(svc: ResolvedService, raw: RawServiceFacts): TmpfsMount[] {
+  const short = (svc.tmpfs ?? []).map((t, i) => ({
+    ...parseTmpfs(t),
+    longSyntax: false,
+    location: raw.items.tmpfs?.length === svc.tmpfs?.length ? raw.items.tmpfs?.[i] : raw.keys.tmpfs,
+  }));
+  const long = (svc.volumes ?? [])
+    .filter((v) => v.type === "tmpfs")
+    .map((v) => {
+      const options: Record<string, string> = {};
+      if (v.tmpfs?.mode !== undefined) options.mode = v.tmpfs.mode.toString(8);
+      if (v.tmpfs?.size !== undefined) options.size = String(v.tmpfs.size);
+      return { target: v.target, options, raw: `type: tmpfs, target: ${v.target}`, longSyntax: true, location: raw.keys.volumes };
+    });
+  return [...short, ...long];
+}
+
+function dockerfileOf(name: string, svc: ResolvedService, raw: RawServiceFacts, repoRoot: string): DockerfileModel | undefined {
+  if (!svc.build) return undefined;
+  const df = svc.build.dockerfile ?? "Dockerfile";
+  const path = isAbsolute(df) ? df : join(svc.build.context, df);
+  const rel = relative(repoRoot, path);
+  const where = raw.keys.build ?? raw.location;
+  if (!existsSync(path)) throw new UsageError(`service "${name}": Dockerfile not found: ${rel}`, where.file, where.line);
+  return readDockerfile(path, rel, svc.build.target);
+}
+
+/** Image USER: the local image's config when inspected, else the Dockerfile's last USER. */
+function imageUserOf(df: DockerfileModel | undefined, image: ImageConfig | undefined): UserRef | undefined {
+  if (image) {
+    const u = image.user === "" ? "root" : image.user;
+    return { ...resolveUser(u, df?.accounts ?? []), location: { file: `image ${image.ref}` } };
+  }
+  if (!df) return undefined;
+  const from = df.instructions.find((i) => i.keyword === "FROM");
+  return df.user ?? { raw: "root (no USER)", uid: 0, gid: 0, location: { file: df.file, line: from?.line } };
+}
+
+export async function loadModel(target: ComposeTarget, opts: LoadOptions): Promise<PolicyModel> {
+  const files = target.files.map((f) => resolve(f));
+  const raw = readRawCompose(files, opts.repoRoot);
+  const resolved = await loadResolvedCompose(target);
+  const services: ServiceModel[] = [];
+  const byImage = new Map<string, DockerfileModel>();
+  for (const [name, svc] of Object.entries(resolved.services ?? {})) {
+    const facts = raw.services[name] ?? { location: { file: relative(opts.repoRoot, files[0]!) }, mergesAnchor: false, keys: {}, items: {}, replaced: [] };
+    const dockerfile = dockerfileOf(name, svc, facts, opts.repoRoot);
+    if (dockerfile && svc.image) byImage.set(svc.image, dockerfile);
+    services.push({ name, resolved: svc, raw: facts, dockerfile, tmpfs: tmpfsMounts(svc, facts) });
+  }
+  // A service that runs another service's image (logical_backup runs postgres's) is
+  // judged against the Dockerfile that builds it.
+  for (const s of services) if (!s.dockerfile && s.resolved.image) s.dockerfile = byImage.get(s.resolved.image);
+  const images = opts.readImages ? await inspectImages(services.map((s) => s.resolved.image).filter((i): i is string => !!i)) : new Map();
+  for (const s of services) {
+    s.image = s.resolved.image ? images.get(s.resolved.image) : undefined;
+    s.imageUser = imageUserOf(s.dockerfile, s.image);
+    if (s.resolved.user) s.composeUser = { ...resolveUser(s.resolved.user, s.dockerfile?.accounts ?? []), location: s.raw.keys.user };
+  }
+  return {
+    repoRoot: opts.repoRoot,
+    composeFiles: files.map((f) => relative(opts.repoRoot, f)),
+    anchor: raw.anchor,
+    declaredServices: Object.keys(raw.services),
+    services: services.sort((a, b) => a.name.localeCompare(b.name)),
+  };
+}
