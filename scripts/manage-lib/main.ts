@@ -24,7 +24,26 @@ function common(cmd: Command): Command {
     .option("--json", "print the machine-readable result line instead of a summary");
 }
 
-export async function main(argv: string[]): Promise<number> {
+/** `manage -p X backup` and `manage backup -p X` both work: hoist leading stack flags. */
+export function hoistGlobals(argv: string[]): string[] {
+  const globals: string[] = [];
+  let i = 0;
+  while (i < argv.length) {
+    const a = argv[i];
+    if (["-p", "--project-name", "-f", "--compose"].includes(a) && i + 1 < argv.length) {
+      globals.push(a, argv[i + 1]);
+      i += 2;
+    } else if (/^--(project-name|compose)=/.test(a)) {
+      globals.push(a);
+      i += 1;
+    } else break;
+  }
+  if (globals.length === 0 || i >= argv.length) return argv;
+  return [argv[i], ...globals, ...argv.slice(i + 1)];
+}
+
+export async function main(rawArgv: string[]): Promise<number> {
+  const argv = hoistGlobals(rawArgv);
   let code = 0;
   const act =
     <O extends Common>(fn: (t: Target, o: O, ...rest: string[]) => Promise<number>) =>

@@ -34,6 +34,21 @@ export function lastJsonLine(stdout: string): Record<string, unknown> | null {
   return null;
 }
 
+/** Progress lines through to our stderr; apex-backup's own "error:" line is left out
+ *  because manage prints the same error itself, once. */
+function streamProgress(stream: NodeJS.ReadableStream): void {
+  let buf = "";
+  stream.on("data", (d: Buffer) => {
+    buf += d.toString();
+    const lines = buf.split("\n");
+    buf = lines.pop() ?? "";
+    for (const l of lines) if (!l.startsWith("error: ")) process.stderr.write(`${l}\n`);
+  });
+  stream.on("end", () => {
+    if (buf && !buf.startsWith("error: ")) process.stderr.write(`${buf}\n`);
+  });
+}
+
 /** Why `docker compose exec` could not even start apex-backup, in one line, or null. */
 export function explainExecFailure(t: Target, stderr: string): string | null {
   const up = `docker compose ${t.files.map((f) => `-f ${f}`).join(" ")} -p ${t.projectName} up -d`;
@@ -54,7 +69,7 @@ export function explainExecFailure(t: Target, stderr: string): string | null {
 export async function remote(t: Target, args: string[], opts: { quiet?: boolean } = {}): Promise<RemoteResult> {
   const argv = execArgv(t, args);
   const p = $({ nothrow: true, quiet: true })`docker ${argv}`;
-  if (!opts.quiet) p.stderr.on("data", (d: Buffer) => process.stderr.write(d));
+  if (!opts.quiet) streamProgress(p.stderr);
   const out = await p;
   const res: RemoteResult = {
     argv: ["docker", ...argv],
