@@ -2,9 +2,10 @@
 //   node worker.mjs           run migrations, then the echo/fail/sleep tasks until SIGTERM
 //   node worker.mjs --health  exit 0 when the heartbeat file is fresh (compose healthcheck)
 import pg from "pg";
-import { Logger, run, type LogLevel, type Runner, type TaskList } from "graphile-worker";
+import { run, type Runner, type TaskList } from "graphile-worker";
 import { ConfigError } from "../../api/src/shared/env.ts";
-import { createLog, type Log } from "../../api/src/shared/log.ts";
+import { createLog } from "../../api/src/shared/log.ts";
+import { graphileLogger } from "./graphileLog.ts";
 import { trackedTask } from "./bookkeeping.ts";
 import { heartbeatSettings, loadWorkerConfig } from "./config.ts";
 import { heartbeatProblem, writeHeartbeat } from "./heartbeat.ts";
@@ -15,17 +16,6 @@ function healthMode(): number {
   const problem = heartbeatProblem(hb.heartbeatFile, hb.heartbeatMaxAgeMs);
   process.stdout.write(problem ? `unhealthy: ${problem}\n` : "ok\n");
   return problem ? 1 : 0;
-}
-
-/** graphile-worker's log calls, as our one-line JSON. Its debug chatter stays at debug. */
-function graphileLogger(log: Log): Logger {
-  return new Logger(() => (level: LogLevel, message: string, meta?: Record<string, unknown>) => {
-    const fields: Record<string, unknown> = { source: "graphile-worker" };
-    const error = meta?.error;
-    if (error) fields.err = error;
-    const target = level === "error" ? log.error : level === "warning" ? log.warn : level === "info" ? log.info : log.debug;
-    target(message, fields);
-  });
 }
 
 async function start(): Promise<void> {
