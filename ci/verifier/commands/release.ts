@@ -9,7 +9,6 @@ import { loadResolvedCompose } from "../sources/compose.ts";
 import { changedSinceVerify, checkTarget, gate, releaseImages } from "../release/images.ts";
 import { imageId, publish, type Published } from "../release/publish.ts";
 import type { Report } from "../types.ts";
-import { runVerify } from "./verify.ts";
 
 // Every rendering travels with the release (cli.ts is not imported: it parses argv on load).
 const ALL_FORMATS: Format[] = ["json", "md", "junit", "sarif", "html"];
@@ -57,7 +56,8 @@ export async function release(opts: ReleaseOptions): Promise<ReleaseOutcome> {
   const verified: VerifyResult = opts.skipVerifyFrom
     ? savedVerify(opts.skipVerifyFrom)
     : {
-        ...(await runVerify({
+        // Loaded on demand: a release from a saved report needs none of the pipeline.
+        ...(await (await import("./verify.ts")).runVerify({
           compose,
           profile: opts.profile ?? [],
           format: ALL_FORMATS,
