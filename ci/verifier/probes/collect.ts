@@ -30,42 +30,51 @@ const shown = (argv: string[]) => argv.map((a) => (a.includes("@@apex:") ? "<gat
 
 /** docker exec answered "no shell here" rather than running the script. */
 export function noShell(r: RunResult): boolean {
-  return (r.exitCode === 126 || r.exitCode === 127) && !r.stdout.includes("@@apex:") && /not found|no such file|executable file/i.test(r.stderr);
+  // docker 20.10 prints the OCI runtime error on stdout, later versions on stderr.
+  return (r.exitCode === 126 || r.exitCode === 127) && !r.stdout.includes("@@apex:") && /not found|no such file|executable file/i.test(r.stderr + r.stdout);
 }
+
+const lastLine = (r: RunResult) => (r.stderr.trim() || r.stdout.trim()).split("\n").pop() ?? "";
 
 function toGathered(r: RunResult, mode: GatherMode): GatheredFacts {
   return parseGather(r.stdout, { mode, command: shown(r.argv), exitCode: r.exitCode, stderr: r.stderr });
+}
+
+export function execArgs(i: InspectFacts, nonce: string): string[] {
+  return ["exec", i.id, "sh", ...gatherArgs(nonce, "exec")];
+}
+
+/**
+ * No shell in the image: read /proc from a throwaway container in the target's PID
+ * namespace, as the target's uid (needed to reach /proc/1/root), with nothing granted.
+ */
+export function sidecarArgs(i: InspectFacts, nonce: string): string[] {
+  const [u, g] = i.configUser.split(":");
+  const numeric = (x?: string) => (x && /^\d+$/.test(x) ? x : "");
+  const uid = numeric(u) || "65534";
+  const gid = numeric(g) || uid;
+  return [
+    "run", "--rm", "--name", `apex-probe-${nonce}`, "--label", "apex.probe=sidecar",
+    "--pid", `container:${i.id}`, "--network", "none", "--cap-drop", "ALL",
+    "--security-opt", "no-new-privileges", "--read-only", "--user", `${uid}:${gid}`,
+    "--entrypoint", "sh", SIDECAR_IMAGE, ...gatherArgs(nonce, "sidecar", numeric(u), numeric(g) || numeric(u)),
+  ];
 }
 
 export async function gather(i: InspectFacts, forceSidecar = false): Promise<{ gathered?: GatheredFacts; error?: string }> {
   const nonce = randomBytes(6).toString("hex");
   let fallbackWhy = "forced";
   if (!forceSidecar) {
-    const r = await docker(["exec", i.id, "sh", ...gatherArgs(nonce, "exec")], { timeoutMs: TIMEOUT_MS });
+    const r = await docker(execArgs(i, nonce), { timeoutMs: TIMEOUT_MS });
     if (!noShell(r)) {
-      if (!r.stdout.includes("@@apex:")) return { error: `docker exec exited ${r.exitCode}: ${r.stderr.trim().split("\n").pop()}` };
+      if (!r.stdout.includes("@@apex:")) return { error: `docker exec exited ${r.exitCode}: ${lastLine(r)}` };
       return { gathered: toGathered(r, "exec") };
     }
-    fallbackWhy = r.stderr.trim().split("\n").pop() ?? "no shell";
+    fallbackWhy = lastLine(r) || "no shell";
   }
-  // No shell in the image: read /proc from a throwaway container in the target's PID
-  // namespace, as the target's user (needed to see /proc/1/root), with nothing granted.
-  const [u, g] = i.configUser.split(":");
-  const numeric = (x?: string) => (x && /^\d+$/.test(x) ? x : "");
-  const uid = numeric(u) || "65534";
-  const gid = numeric(g) || uid;
-  const args = [
-    "run", "--rm", "--name", `apex-probe-${nonce}`, "--label", "apex.probe=sidecar",
-    "--pid", `container:${i.id}`, "--network", "none", "--cap-drop", "ALL",
-    "--security-opt", "no-new-privileges", "--read-only", "--user", `${uid}:${gid}`,
-    "--entrypoint", "sh", SIDECAR_IMAGE, ...gatherArgs(nonce, "sidecar", numeric(u), numeric(g) || numeric(u)),
-  ];
-  const r = await docker(args, { timeoutMs: TIMEOUT_MS });
-  if (!r.stdout.includes("@@apex:")) return { error: `exec impossible (${fallbackWhy}); sidecar exited ${r.exitCode}: ${r.stderr.trim().split("\n").pop()}` };
-  const gathered = toGathered(r, "sidecar");
-  gathered.unavailable.rootwrite ??= `image has no shell (${fallbackWhy}): write tests need the target's mount namespace`;
-  gathered.unavailable.writable ??= gathered.unavailable.rootwrite;
-  return { gathered };
+  const r = await docker(sidecarArgs(i, nonce), { timeoutMs: TIMEOUT_MS });
+  if (!r.stdout.includes("@@apex:")) return { error: `exec impossible (${fallbackWhy}); sidecar exited ${r.exitCode}: ${lastLine(r)}` };
+  return { gathered: toGathered(r, "sidecar") };
 }
 
 export async function listContainers(target: ComposeTarget): Promise<PsEntry[]> {

@@ -3,7 +3,7 @@
 # Invoked as: sh -c "$(cat gather.sh)" apex-probe NONCE MODE UID GID
 #   MODE exec    = run inside the target by docker exec (as the container's default user)
 #   MODE sidecar = run in a probe container sharing the target's PID namespace (no shell in
-#                  the target); paths are read through /proc/1/root, write tests are skipped.
+#                  the target), as the target's uid; paths are reached through /proc/1/root.
 # Reads only, except write tests on files named .apex-probe-NONCE, removed at once.
 # POSIX sh, shell builtins where possible: the image may lack tools.
 # Output: sections, each starting with a line "@@apex:<name>".
@@ -30,19 +30,21 @@ for d in /proc/[0-9]*; do
 done
 sec mountinfo
 while IFS= read -r l; do printf '%s\n' "$l"; done < /proc/1/mountinfo
+# Write tests go through the target's own mounts: directly (exec), or via /proc/1/root
+# from the sidecar, which runs as the target's uid, so permissions are judged the same.
 sec rootwrite
-if [ "$mode" = exec ]; then wtest ""; printf 'rc %s\n%s\n' "$rc" "$out"; else echo 'unavailable write tests need the target mount namespace (no shell in image)'; fi
+if [ -n "$NR" ]; then echo "$NR"; else wtest "$R"; printf 'rc %s\n%s\n' "$rc" "$out"; fi
 sec writable
-if [ "$mode" = exec ]; then
+if [ -z "$NR" ]; then
   while read -r _i _p _d _r mp opts rest; do
     case ",$opts," in *,rw,*) ;; *) continue;; esac
     rest=" $rest"; fs=${rest#* - }; fs=${fs%% *}
     case $fs in proc|sysfs|cgroup|cgroup2|devpts|mqueue) continue;; esac
     case $mp in /|/proc/*|/sys/*) continue;; esac
-    if [ -d "$mp" ]; then wtest "$mp"; else [ -w "$mp" ]; rc=$?; out="test -w"; fi
+    if [ -d "$R$mp" ]; then wtest "$R$mp"; else [ -w "$R$mp" ]; rc=$?; out="test -w"; fi
     printf '%s\t%s\t%s\t%s\n' "$mp" "$fs" "$rc" "$out"
   done < /proc/1/mountinfo
-else echo 'unavailable write tests need the target mount namespace (no shell in image)'; fi
+else echo "$NR"; fi
 sec stat
 if [ -n "$NR" ]; then echo "$NR"
 elif has stat; then

@@ -44,7 +44,9 @@ export function parseProcs(lines: string[], selfPid?: number): ProcFact[] {
       case "Seccomp": p.seccomp = Number(val); break;
     }
   }
-  const procs = [...byPid.values()].filter((p) => p.uid.length > 0); // vanished mid-read
+  // Drop processes that vanished mid-read, and runc's init for a concurrent docker exec
+  // (a healthcheck being started): it has not applied the exec's settings yet.
+  const procs = [...byPid.values()].filter((p) => p.uid.length > 0 && !/^runc:\[\d:INIT\]$/.test(p.name));
   if (selfPid === undefined) return procs;
   // A process belongs to the gatherer when its parent chain reaches the gatherer's pid.
   const mine = (p: ProcFact): boolean => {
