@@ -1,0 +1,130 @@
+// Real containers, one broken part of the posture each (testdata/broken/compose.yaml), in a
+// compose project of their own: each probe fails on its broken container with evidence
+// showing why, and passes on the intact one. Nothing is left behind.
+import { randomBytes } from "node:crypto";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { compose, docker, mustSucceed, type ComposeTarget } from "../docker.ts";
+import { runProbes } from "../probe.ts";
+import type { CheckResult } from "../types.ts";
+
+const suffix = randomBytes(4).toString("hex");
+const target: ComposeTarget = {
+  files: [new URL("./testdata/broken/compose.yaml", import.meta.url).pathname],
+  projectName: `apexprobe${suffix}`,
+};
+let results: CheckResult[] = [];
+const get = (service: string, id: string) => {
+  const r = results.find((x) => x.service === service && x.id === id);
+  if (!r) throw new Error(`no result ${service} ${id}`);
+  return r;
+};
+const ev = (r: CheckResult) => JSON.stringify(r.evidence);
+
+beforeAll(async () => {
+  process.env.APEX_PROBE_FIXTURE_TAG = suffix; // images unique to this run
+  mustSucceed(await compose(target, ["build", "-q"]), "compose build");
+  mustSucceed(await compose(target, ["up", "-d", "--wait", "--wait-timeout", "120"]), "compose up");
+  results = await runProbes({ target });
+});
+
+afterAll(async () => {
+  await compose(target, ["down", "-v", "--rmi", "all", "--remove-orphans", "-t", "1"]);
+});
+
+describe("apex probe on real containers", () => {
+  it("maps every container to its compose service and probes all of them", () => {
+    const services = new Set(results.map((r) => r.service));
+    expect([...services].sort()).toEqual(["caps-kept", "intact", "nnp-missing", "noshell", "root-drop-setpriv", "root-drop-su", "root-user", "seccomp-unconfined", "tmpfs-root-owned", "writable-root"]);
+    for (const r of results) expect(r.kind).toBe("runtime");
+  });
+
+  it("passes every probe on the intact hardened container", () => {
+    const bad = results.filter((r) => r.service === "intact" && r.status !== "pass").map((r) => `${r.id}: ${r.message}`);
+    expect(bad).toEqual([]);
+  });
+
+  it("capabilities kept: CapBnd holds the default set", () => {
+    const r = get("caps-kept", "runtime/cap-bnd-justified");
+    expect(r.status).toBe("fail");
+    expect(r.message).toMatch(/unjustified .*NET_RAW/);
+    expect(ev(r)).toContain("CapBnd:\\t00000000a80425fb");
+    expect(get("caps-kept", "runtime/cap-eff-zero").status).toBe("pass"); // non-root: nothing effective
+  });
+
+  it("root user: PID 1 and docker exec are uid 0", () => {
+    const r = get("root-user", "runtime/process-user");
+    expect(r.status).toBe("fail");
+    expect(r.message).toMatch(/declared user is root .*docker exec's default user is uid 0.*pid 1 \(sleep\) root process/);
+    expect(ev(r)).toContain("Uid:\\t0\\t0\\t0\\t0");
+  });
+
+  it("writable root: mountinfo says rw", () => {
+    const r = get("writable-root", "runtime/rootfs-readonly");
+    expect(r.status).toBe("fail");
+    expect(r.message).toBe("/ is mounted rw in /proc/1/mountinfo");
+    expect(ev(r)).toMatch(/ \/ rw,/);
+  });
+
+  it("tmpfs owned by root: owner and a failed write are the evidence", () => {
+    const r = get("tmpfs-root-owned", "runtime/tmpfs-declared");
+    expect(r.status).toBe("fail");
+    expect(r.message).toMatch(/\/cache: owned by 0:0, the service user is 1000:1000/);
+    expect(r.message).toMatch(/\/cache: not writable by the service user: .*Permission denied/);
+    expect(ev(r)).toContain("stat /cache: uid 0 gid 0 mode 755");
+  });
+
+  it("no-new-privileges missing", () => {
+    const r = get("nnp-missing", "runtime/no-new-privileges");
+    expect(r.status).toBe("fail");
+    expect(ev(r)).toContain("NoNewPrivs:\\t0");
+  });
+
+  it("seccomp unconfined", () => {
+    const r = get("seccomp-unconfined", "runtime/seccomp-filter");
+    expect(r.status).toBe("fail");
+    expect(ev(r)).toContain("Seccomp:\\t0");
+  });
+
+  it("entrypoint starts as root and drops with setpriv: caught although PID 1 is uid 1000", () => {
+    const r = get("root-drop-setpriv", "runtime/process-user");
+    expect(r.status).toBe("fail");
+    expect(r.message).toMatch(/declared user is root \(Config.User "root"/);
+    expect(r.message).toMatch(/docker exec's default user is uid 0/);
+    expect(ev(r)).toMatch(/\/proc\/1\/status \(sleep\).*Uid:\\t1000/);
+  });
+
+  it("entrypoint starts as root and drops with su: the root parent keeps capabilities", () => {
+    expect(get("root-drop-su", "runtime/process-user").message).toMatch(/pid 1 \(su\) root process/);
+    const r = get("root-drop-su", "runtime/cap-eff-zero");
+    expect(r.status).toBe("fail");
+    expect(r.message).toMatch(/pid 1 \(su\) CapEff=SETGID,SETUID/);
+  });
+
+  it("image without a shell: the PID-namespace sidecar runs the /proc probes and write tests", () => {
+    const mine = results.filter((r) => r.service === "noshell");
+    expect(mine.filter((r) => r.status === "fail")).toEqual([]);
+    expect(get("noshell", "runtime/rootfs-readonly")).toMatchObject({ status: "pass" });
+    expect(ev(get("noshell", "runtime/process-user"))).toContain("--pid");
+    expect(get("noshell", "runtime/app-ownership")).toMatchObject({ status: "skip", message: expect.stringContaining("no /app") });
+  });
+
+  it("the forced sidecar path agrees with docker exec on the intact container", async () => {
+    const side = await runProbes({ target, services: ["intact"], forceSidecar: true });
+    expect(side.filter((r) => r.status !== "pass").map((r) => r.id)).toEqual([]);
+  });
+
+  it("leaves nothing behind: no files, no processes, no sidecars", async () => {
+    const id = (await compose(target, ["ps", "-q", "writable-root"])).stdout.trim();
+    const diff = await docker(["diff", id]);
+    expect(diff.stdout).not.toContain(".apex-probe-");
+    const tmp = await compose(target, ["exec", "-T", "intact", "ls", "-A", "/tmp"]);
+    expect(tmp.stdout.trim()).toBe("");
+    const top = await docker(["top", (await compose(target, ["ps", "-q", "intact"])).stdout.trim(), "-o", "pid,comm"]);
+    // Only the service (and at most a healthcheck `true` in flight); never the gatherer's sh.
+    const comms = top.stdout.trim().split("\n").slice(1).map((l) => l.trim().split(/\s+/)[1]);
+    expect(comms).toContain("sleep");
+    expect(comms.filter((c) => c !== "sleep" && c !== "true" && !c.startsWith("runc"))).toEqual([]);
+    const sidecars = await docker(["ps", "-aq", "--filter", "label=apex.probe=sidecar"]);
+    expect(sidecars.stdout.trim()).toBe("");
+  });
+});
