@@ -58,10 +58,13 @@ export function simpleCommands(args: string[]): string[][] {
   return out.filter((c) => c.length).map((c) => (["exec", "command"].includes(c[0]!) ? c.slice(1) : c));
 }
 
-const VALUE_OPTS = new Set(["-u", "--uid", "-g", "--gid", "-G", "--groups", "-d", "--home-dir", "--home", "-s", "--shell", "-c", "--comment", "--gecos", "-k", "--skel", "-K", "--key", "-e", "--expiredate", "-f", "--inactive", "-p", "--password", "-b", "--base-dir", "-R", "--root", "-Z", "--selinux-user", "--ingroup", "--firstuid", "--lastuid"]);
+// Options of useradd/groupadd/adduser that take a value (so the value is not a name).
+const ACCOUNT_VALUE_OPTS = new Set(["-u", "--uid", "-g", "--gid", "-G", "--groups", "-d", "--home-dir", "--home", "-s", "--shell", "-c", "--comment", "--gecos", "-k", "--skel", "-K", "--key", "-e", "--expiredate", "-f", "--inactive", "-p", "--password", "-b", "--base-dir", "-R", "--root", "-Z", "--selinux-user", "--ingroup", "--firstuid", "--lastuid"]);
+
+const CHOWN_VALUE_OPTS = new Set(["--reference"]);
 
 /** `--uid=1000` and `--uid 1000` alike: returns option → value and the positional args. */
-function options(cmd: string[]): { opts: Map<string, string | true>; positional: string[] } {
+function options(cmd: string[], valueOpts: Set<string>): { opts: Map<string, string | true>; positional: string[] } {
   const opts = new Map<string, string | true>();
   const positional: string[] = [];
   for (let i = 1; i < cmd.length; i++) {
@@ -69,7 +72,7 @@ function options(cmd: string[]): { opts: Map<string, string | true>; positional:
     if (t.startsWith("--") && t.includes("=")) {
       const [k, v] = [t.slice(0, t.indexOf("=")), t.slice(t.indexOf("=") + 1)];
       opts.set(k, v);
-    } else if (VALUE_OPTS.has(t) && i + 1 < cmd.length) opts.set(t, cmd[++i]!);
+    } else if (valueOpts.has(t) && i + 1 < cmd.length) opts.set(t, cmd[++i]!);
     else if (/^-[a-zA-Z]{2,}$/.test(t)) for (const c of t.slice(1)) opts.set(`-${c}`, true);
     else if (t.startsWith("-")) opts.set(t, true);
     else positional.push(t);
@@ -81,9 +84,12 @@ const num = (v: string | true | undefined): number | undefined =>
   typeof v === "string" && /^\d+$/.test(v) ? Number(v) : undefined;
 
 function readRun(ins: DfInstruction, accounts: AccountDecl[], ownership: OwnershipDecl[]): void {
-  for (const cmd of simpleCommands(ins.args)) {
+  for (const full of simpleCommands(ins.args)) {
+    // `sudo chown …` still chowns (dockerfile/no-sudo reports the sudo itself).
+    const cmd = full[0] === "sudo" && full.length > 1 ? full.slice(1) : full;
     const prog = cmd[0]!.split("/").pop()!;
-    const { opts, positional } = options(cmd);
+    const isAccount = ["groupadd", "addgroup", "useradd", "adduser"].includes(prog);
+    const { opts, positional } = options(cmd, isAccount ? ACCOUNT_VALUE_OPTS : CHOWN_VALUE_OPTS);
     const name = positional[positional.length - 1] ?? "";
     if (prog === "groupadd" || prog === "addgroup") {
       accounts.push({ kind: "group", name, id: num(opts.get("-g") ?? opts.get("--gid")), noLogInit: true, line: ins.line });

@@ -67,6 +67,13 @@ function imageUserOf(df: DockerfileModel | undefined, image: ImageConfig | undef
   return df.user ?? { raw: "root (no USER)", uid: 0, gid: 0, location: { file: df.file, line: from?.line } };
 }
 
+/** (Re)compute the users a service runs as from its Dockerfile, image and compose. */
+export function deriveUsers(s: ServiceModel): ServiceModel {
+  s.imageUser = imageUserOf(s.dockerfile, s.image);
+  s.composeUser = s.resolved.user ? { ...resolveUser(s.resolved.user, s.dockerfile?.accounts ?? []), location: s.raw.keys.user } : undefined;
+  return s;
+}
+
 export async function loadModel(target: ComposeTarget, opts: LoadOptions): Promise<PolicyModel> {
   const files = target.files.map((f) => resolve(f));
   const raw = readRawCompose(files, opts.repoRoot);
@@ -85,8 +92,7 @@ export async function loadModel(target: ComposeTarget, opts: LoadOptions): Promi
   const images = opts.readImages ? await inspectImages(services.map((s) => s.resolved.image).filter((i): i is string => !!i)) : new Map();
   for (const s of services) {
     s.image = s.resolved.image ? images.get(s.resolved.image) : undefined;
-    s.imageUser = imageUserOf(s.dockerfile, s.image);
-    if (s.resolved.user) s.composeUser = { ...resolveUser(s.resolved.user, s.dockerfile?.accounts ?? []), location: s.raw.keys.user };
+    deriveUsers(s);
   }
   return {
     repoRoot: opts.repoRoot,

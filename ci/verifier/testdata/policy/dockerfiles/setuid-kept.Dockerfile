@@ -1,0 +1,9 @@
+# Bad fixture: setuid/setgid bits never stripped (CIS 4.8).
+ARG BASE_IMAGE=debian:trixie-slim
+FROM ${BASE_IMAGE}
+RUN groupadd -g 1000 app && useradd -l -u 1000 -g 1000 -M app
+RUN mkdir -p /app && chown -R 1000:1000 /app
+WORKDIR /app
+COPY --chown=1000:1000 src /app/src
+USER 1000:1000
+CMD ["node", "/app/src/main.js"]
