@@ -23,7 +23,11 @@ export function dockerEngine(ws: Container): Service {
     .asService({ args: ["dockerd", "--host=tcp://0.0.0.0:2375", "--tls=false"], insecureRootCapabilities: true });
 }
 
-/** The workspace bound to the engine, with every built image loaded as apex/<service>:local. */
+/**
+ * The workspace bound to the engine, with every built image loaded as apex/<service>:local.
+ * (Until verify can skip its own `compose build`, the engine rebuilds from the same
+ * Dockerfiles; with such an option, verify would check these very bytes.)
+ */
 export function boundToEngine(ws: Container, images: ServiceImage[]): Container {
   let ctr = ws
     .withMountedCache(`${WORKDIR}/infra/secrets`, secrets())
