@@ -72,7 +72,7 @@ afterAll(() => rmSync(broken, { recursive: true, force: true }));
 beforeAll(async () => {
   client = clientGen();
   fns = await introspect(MODULE_SRC);
-}, 60_000);
+}, 120_000);
 
 const source = (a: Arg) => {
   expect(a.type).toEqual({ kind: "OBJECT_KIND", name: "Directory" });
@@ -166,7 +166,7 @@ describe("the apex Dagger module", () => {
     const mod = await scan([...files, client], "apex", false);
     const checks = Object.entries(mod.objects.Apex.methods).filter(([, m]) => (m as { isCheck: boolean }).isCheck);
     expect(checks.map(([n]) => n)).toEqual(["gate"]);
-  });
+  }, 60_000);
 
   it("release(source, registry, tag, username, password: Secret, baseImage) returns references", () => {
     const f = fns.release;
