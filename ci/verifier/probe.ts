@@ -20,7 +20,9 @@ export function notRunningResults(c: Collected): CheckResult[] {
       ? `container ${n.container} is ${n.state}${n.exitCode !== undefined ? ` (exit ${n.exitCode})` : ""}: nothing to probe`
       : n.state === "no container"
         ? "no container for this service in the project (not started, or its profile is not enabled): runtime probes not run"
-        : `container ${n.container} is ${n.state}${n.exitCode !== undefined ? ` (exit ${n.exitCode})` : ""}: a one-shot service; runtime probes apply to running containers`;
+        : n.state !== "exited"
+          ? `container ${n.container} is ${n.state}, not running: runtime probes not run`
+          : `container ${n.container} is ${n.state}${n.exitCode !== undefined ? ` (exit ${n.exitCode})` : ""}: a one-shot service; runtime probes apply to running containers`;
     return toResult(RUNNING_META, n.service, {
       status: crashed ? "fail" : "skip",
       message,

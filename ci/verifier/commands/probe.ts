@@ -43,7 +43,7 @@ export async function run(opts: ProbeOptions): Promise<number> {
   const useExemptions = existsSync(opts.exemptions) || opts.exemptions !== DEFAULT_EXEMPTIONS;
   const exemptions = useExemptions ? loadExemptions(opts.exemptions, Object.keys(model.services)) : [];
   const t0 = performance.now();
-  const c = await collect({ ...target, projectName: opts.projectName ?? model.name });
+  const c = await collect({ ...target, projectName: opts.projectName ?? model.name }, { model });
   if (c.facts.length === 0)
     throw new UsageError(`no running container in compose project "${opts.projectName ?? model.name}" (start it, or pass -p <project>)`, opts.compose[0]);
   const checks = applyExemptions(evaluateCollected(c), exemptions);

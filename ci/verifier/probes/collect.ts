@@ -1,12 +1,12 @@
 // Collect: the only probe code that talks to Docker (through ../docker.ts). Per stack:
-// compose config + compose ps + ONE docker inspect; per running container ONE docker exec
+// compose config, docker ps + ONE docker inspect; per running container ONE docker exec
 // of gather.sh (or, when the image has no shell, one short-lived sidecar sharing its PID
 // namespace), all containers in parallel.
 import { randomBytes } from "node:crypto";
-import { compose, docker, type ComposeTarget, type RunResult } from "../docker.ts";
+import { docker, type ComposeTarget, type RunResult } from "../docker.ts";
 import { loadResolvedCompose, type ResolvedCompose } from "../sources/compose.ts";
-import type { GatheredFacts, InspectFacts, ServiceFacts } from "./facts.ts";
-import { declaredFacts, inspectFacts, parsePs, type PsEntry } from "./model.ts";
+import type { DeclaredFacts, GatheredFacts, InspectFacts, ServiceFacts } from "./facts.ts";
+import { declaredFacts, inspectFacts } from "./model.ts";
 import { parseGather } from "./parse.ts";
 import { gatherArgs, type GatherMode } from "./script.ts";
 
@@ -40,15 +40,20 @@ function toGathered(r: RunResult, mode: GatherMode): GatheredFacts {
   return parseGather(r.stdout, { mode, command: shown(r.argv), exitCode: r.exitCode, stderr: r.stderr });
 }
 
-export function execArgs(i: InspectFacts, nonce: string): string[] {
-  return ["exec", i.id, "sh", ...gatherArgs(nonce, "exec")];
+/** Paths the gatherer resolves (symlinks) so probes compare them with mountinfo. */
+export function declaredPaths(d: DeclaredFacts): string[] {
+  return [...new Set([...d.tmpfs.map((t) => t.path), ...d.volumes.map((v) => v.target)])];
+}
+
+export function execArgs(i: InspectFacts, nonce: string, paths: string[] = []): string[] {
+  return ["exec", i.id, "sh", ...gatherArgs(nonce, "exec", "", "", paths)];
 }
 
 /**
  * No shell in the image: read /proc from a throwaway container in the target's PID
  * namespace, as the target's uid (needed to reach /proc/1/root), with nothing granted.
  */
-export function sidecarArgs(i: InspectFacts, nonce: string): string[] {
+export function sidecarArgs(i: InspectFacts, nonce: string, paths: string[] = []): string[] {
   const [u, g] = i.configUser.split(":");
   const numeric = (x?: string) => (x && /^\d+$/.test(x) ? x : "");
   const uid = numeric(u) || "65534";
@@ -57,68 +62,63 @@ export function sidecarArgs(i: InspectFacts, nonce: string): string[] {
     "run", "--rm", "--name", `apex-probe-${nonce}`, "--label", "apex.probe=sidecar",
     "--pid", `container:${i.id}`, "--network", "none", "--cap-drop", "ALL",
     "--security-opt", "no-new-privileges", "--read-only", "--user", `${uid}:${gid}`,
-    "--entrypoint", "sh", SIDECAR_IMAGE, ...gatherArgs(nonce, "sidecar", numeric(u), numeric(g) || numeric(u)),
+    "--entrypoint", "sh", SIDECAR_IMAGE, ...gatherArgs(nonce, "sidecar", numeric(u), numeric(g) || numeric(u), paths),
   ];
 }
 
-export async function gather(i: InspectFacts, forceSidecar = false): Promise<{ gathered?: GatheredFacts; error?: string }> {
+export async function gather(i: InspectFacts, paths: string[], forceSidecar = false): Promise<{ gathered?: GatheredFacts; error?: string }> {
   const nonce = randomBytes(6).toString("hex");
   let fallbackWhy = "forced";
   if (!forceSidecar) {
-    const r = await docker(execArgs(i, nonce), { timeoutMs: TIMEOUT_MS });
+    const r = await docker(execArgs(i, nonce, paths), { timeoutMs: TIMEOUT_MS });
     if (!noShell(r)) {
       if (!r.stdout.includes("@@apex:")) return { error: `docker exec exited ${r.exitCode}: ${lastLine(r)}` };
       return { gathered: toGathered(r, "exec") };
     }
     fallbackWhy = lastLine(r) || "no shell";
   }
-  const r = await docker(sidecarArgs(i, nonce), { timeoutMs: TIMEOUT_MS });
+  const r = await docker(sidecarArgs(i, nonce, paths), { timeoutMs: TIMEOUT_MS });
   if (!r.stdout.includes("@@apex:")) return { error: `exec impossible (${fallbackWhy}); sidecar exited ${r.exitCode}: ${lastLine(r)}` };
   return { gathered: toGathered(r, "sidecar") };
 }
 
-export async function listContainers(target: ComposeTarget): Promise<PsEntry[]> {
-  const r = await compose(target, ["ps", "--all", "--format", "json"]);
-  if (r.exitCode !== 0) throw new Error(`docker compose ps failed (exit ${r.exitCode}): ${r.stderr.trim().split("\n").pop()}`);
-  return parsePs(r.stdout);
-}
-
-export async function inspectAll(ids: string[]): Promise<Map<string, InspectFacts>> {
-  const out = new Map<string, InspectFacts>();
-  if (ids.length === 0) return out;
+/** Every container of the project, one `docker ps` and one `docker inspect` (not compose ps). */
+export async function inspectProject(project: string): Promise<InspectFacts[]> {
+  const ps = await docker(["ps", "-aq", "--no-trunc", "--filter", `label=com.docker.compose.project=${project}`]);
+  if (ps.exitCode !== 0) throw new Error(`docker ps failed (exit ${ps.exitCode}): ${lastLine(ps)}`);
+  const ids = ps.stdout.split("\n").filter(Boolean);
+  if (ids.length === 0) return [];
   const r = await docker(["inspect", ...ids]);
-  if (r.exitCode !== 0) throw new Error(`docker inspect failed (exit ${r.exitCode}): ${r.stderr.trim().split("\n").pop()}`);
-  for (const j of JSON.parse(r.stdout) as Record<string, unknown>[]) {
-    const f = inspectFacts(j);
-    out.set(String(j.Id), f);
-  }
-  return out;
+  // A container removed between ps and inspect makes inspect exit 1 but print the others.
+  if (!r.stdout.trim().startsWith("[")) throw new Error(`docker inspect failed (exit ${r.exitCode}): ${lastLine(r)}`);
+  return (JSON.parse(r.stdout) as Record<string, unknown>[]).map(inspectFacts).filter((i) => i.service && !i.oneoff);
 }
 
-export async function collect(target: ComposeTarget, opts: CollectOptions = {}): Promise<Collected> {
-  const [model, ps] = await Promise.all([loadResolvedCompose(target), listContainers(target)]);
-  return collectFrom(model, ps, opts);
+export async function collect(target: ComposeTarget, opts: CollectOptions & { model?: ResolvedCompose } = {}): Promise<Collected> {
+  // With -p known, the project's containers are listed while compose resolves the model.
+  const early = target.projectName ? inspectProject(target.projectName) : undefined;
+  early?.catch(() => undefined);
+  const model = opts.model ?? (await loadResolvedCompose(target));
+  const project = target.projectName ?? model.name;
+  const containers = await (early ?? inspectProject(project));
+  return collectFrom(project, model, containers, opts);
 }
 
-export async function collectFrom(model: ResolvedCompose, ps: PsEntry[], opts: CollectOptions = {}): Promise<Collected> {
+export async function collectFrom(project: string, model: ResolvedCompose, containers: InspectFacts[], opts: CollectOptions = {}): Promise<Collected> {
   const wanted = (s: string) => !opts.services?.length || opts.services.includes(s);
-  const running = ps.filter((p) => p.state === "running" && wanted(p.service));
-  const inspected = await inspectAll(running.map((p) => p.id));
-  const byFullId = (id: string) => [...inspected.entries()].find(([k]) => k.startsWith(id))?.[1];
+  const running = containers.filter((c) => c.status === "running" && wanted(c.service!));
   const facts = await Promise.all(
-    running.map(async (p): Promise<ServiceFacts> => {
-      const inspect = byFullId(p.id);
-      const base = { service: p.service, container: p.name, declared: declaredFacts(model.services[p.service]) };
-      if (!inspect) return { ...base, inspect: inspectFacts({ Id: p.id, Name: p.name }), gatherError: "container vanished before docker inspect" };
-      const { gathered, error } = await gather(inspect, opts.forceSidecar);
-      return { ...base, inspect, gathered, gatherError: error };
+    running.map(async (inspect): Promise<ServiceFacts> => {
+      const declared = declaredFacts(model.services[inspect.service!]);
+      const { gathered, error } = await gather(inspect, declaredPaths(declared), opts.forceSidecar);
+      return { service: inspect.service!, container: inspect.name, declared, inspect, gathered, gatherError: error };
     }),
   );
   const notRunning: Collected["notRunning"] = [];
   for (const s of Object.keys(model.services).filter(wanted)) {
-    if (running.some((p) => p.service === s)) continue;
-    const c = ps.find((p) => p.service === s);
-    notRunning.push({ service: s, state: c?.state ?? "no container", exitCode: c?.exitCode, container: c?.name });
+    if (running.some((c) => c.service === s)) continue;
+    const c = containers.find((x) => x.service === s);
+    notRunning.push({ service: s, state: c?.status ?? "no container", exitCode: c?.exitCode, container: c?.name });
   }
-  return { project: model.name, facts, notRunning };
+  return { project, facts, notRunning };
 }

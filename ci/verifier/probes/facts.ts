@@ -59,6 +59,7 @@ export interface GatheredFacts {
   selfPid?: number;
   self?: { uid: number[]; gid: number[]; lines: string[] };
   checkUser?: { uid: string; gid: string };
+  resolved?: Record<string, string>; // declared path -> path with symlinks resolved in the container
   procs?: ProcFact[]; // the gatherer's own processes removed
   mounts?: MountFact[];
   rootWrite?: { exitCode: number; error: string };
@@ -104,6 +105,9 @@ export interface InspectFacts {
   memory: number;
   pidsLimit: number | null;
   status: string;
+  exitCode?: number;
+  service?: string; // label com.docker.compose.service
+  oneoff?: boolean; // `docker compose run` containers
   health?: { status: string; lastOutput?: string; lastExit?: number };
   raw: Record<string, unknown>; // the HostConfig/Config fields above, as docker printed them
 }

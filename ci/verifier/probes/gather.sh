@@ -1,13 +1,13 @@
 #!/bin/sh
 # apex runtime probe: gathers every runtime fact of one container in a single run.
-# Invoked as: sh -c "$(cat gather.sh)" apex-probe NONCE MODE UID GID
+# Invoked as: sh -c "$(cat gather.sh)" apex-probe NONCE MODE UID GID [DECLARED_PATH...]
 #   MODE exec    = run inside the target by docker exec (as the container's default user)
 #   MODE sidecar = run in a probe container sharing the target's PID namespace (no shell in
 #                  the target), as the target's uid; paths are reached through /proc/1/root.
 # Reads only, except write tests on files named .apex-probe-NONCE, removed at once.
 # POSIX sh, shell builtins where possible: the image may lack tools.
 # Output: sections, each starting with a line "@@apex:<name>".
-n=$1; mode=$2; au=$3; ag=$4
+n=$1; mode=$2; au=$3; ag=$4; shift 4
 R=""; [ "$mode" = sidecar ] && R=/proc/1/root
 # A sidecar sees the target's files only through /proc/1/root, which needs the target's uid.
 NR=""; if [ -n "$R" ] && ! ( cd "$R/" ) 2>/dev/null; then NR="unavailable /proc/1/root unreadable from the sidecar (target runs as another uid)"; fi
@@ -22,6 +22,21 @@ if [ -z "$au" ]; then
   while read -r k a b; do case $k in Uid:) au=$a;; Gid:) ag=$a;; esac; done < /proc/$$/status
 fi
 printf 'check-user %s %s\n' "$au" "$ag"
+# Declared paths as the kernel sees them (compose may say /var/run/x, mountinfo /run/x).
+sec resolve
+resolve() {
+  out=""; rest=${1#/}; hops=0
+  while [ -n "$rest" ] && [ $hops -lt 40 ]; do
+    c=${rest%%/*}; case $rest in */*) rest=${rest#*/};; *) rest="";; esac
+    case $c in ""|.) continue;; ..) out=${out%/*}; continue;; esac
+    if [ -L "$R$out/$c" ] && has readlink; then
+      t=$(readlink "$R$out/$c"); hops=$((hops+1))
+      case $t in /*) out=""; rest="${t#/}${rest:+/$rest}";; *) rest="$t${rest:+/$rest}";; esac
+    else out="$out/$c"; fi
+  done
+  printf '%s\t%s\n' "$1" "${out:-/}"
+}
+for p in "$@"; do resolve "$p"; done
 sec procs
 for d in /proc/[0-9]*; do
   ( while IFS= read -r l; do

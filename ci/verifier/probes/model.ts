@@ -51,6 +51,9 @@ export function inspectFacts(j: Json): InspectFacts {
     memory: Number(hc.Memory ?? 0),
     pidsLimit: hc.PidsLimit ?? null,
     status: String(j.State?.Status ?? ""),
+    exitCode: j.State?.ExitCode,
+    service: cfg.Labels?.["com.docker.compose.service"],
+    oneoff: cfg.Labels?.["com.docker.compose.oneoff"] === "True",
     health: h ? { status: String(h.Status), lastOutput: last?.Output, lastExit: last?.ExitCode } : undefined,
     raw: {
       "Config.User": cfg.User ?? "",
@@ -61,28 +64,4 @@ export function inspectFacts(j: Json): InspectFacts {
       Privileged: !!hc.Privileged,
     },
   };
-}
-
-export interface PsEntry {
-  id: string;
-  name: string;
-  service: string;
-  state: string;
-  exitCode?: number;
-  status?: string;
-}
-
-/** `docker compose ps --format json`: an array (older compose) or one object per line. */
-export function parsePs(stdout: string): PsEntry[] {
-  const t = stdout.trim();
-  if (!t) return [];
-  const rows: Json[] = t.startsWith("[") ? JSON.parse(t) : t.split("\n").filter(Boolean).map((l) => JSON.parse(l));
-  return rows.map((r) => ({
-    id: String(r.ID ?? r.Id ?? ""),
-    name: String(r.Name ?? ""),
-    service: String(r.Service ?? r.Labels?.["com.docker.compose.service"] ?? ""),
-    state: String(r.State ?? ""),
-    exitCode: r.ExitCode,
-    status: r.Status,
-  }));
 }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { parseBytes, parseGather, parseMountinfo, parseProcs, parseTmpfsString } from "./parse.ts";
-import { declaredFacts, parsePs } from "./model.ts";
+import { declaredFacts } from "./model.ts";
 import { capMask, capNames } from "./probe-kit.ts";
 
 const status = (pid: number, ppid: number, name: string, uid = 1000) =>
@@ -62,10 +62,5 @@ describe("compose and docker values", () => {
     expect(d.tmpfs.map((t) => t.path)).toEqual(["/run/postgresql", "/scratch"]);
     expect(d.tmpfs[1].options).toEqual({ size: "1048576", mode: "1777" });
     expect(d).toMatchObject({ memLimit: 536870912, pidsLimit: 200 });
-  });
-  it("compose ps: NDJSON and array", () => {
-    const row = { ID: "abc", Name: "p-api-1", Service: "api", State: "running" };
-    expect(parsePs(JSON.stringify(row) + "\n")).toEqual(parsePs(JSON.stringify([row])));
-    expect(parsePs("")).toEqual([]);
   });
 });

@@ -124,6 +124,8 @@ export function parseGather(
     const cu = self.find((l) => l.startsWith("check-user "))?.split(" ");
     if (cu && cu[1]) g.checkUser = { uid: cu[1], gid: cu[2] ?? "" };
   }
+  const res = s.get("resolve");
+  if (res) g.resolved = Object.fromEntries(res.map((l) => l.split("\t")).filter((x) => x.length === 2));
   const procs = s.get("procs");
   if (!unavailable("procs", procs) && procs) g.procs = parseProcs(procs, g.selfPid);
   const mi = s.get("mountinfo");

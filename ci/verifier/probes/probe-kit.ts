@@ -81,4 +81,7 @@ export function declaredUser(f: ServiceFacts): DeclaredUser {
   return { text, uid, gid, root: uid === 0 };
 }
 
+/** Where a declared path really is inside the container (/var/run/x is mounted at /run/x). */
+export const realPath = (f: ServiceFacts, p: string): string => f.gathered?.resolved?.[p] ?? p;
+
 export const fmtUser = (d: DeclaredUser) => `${d.uid ?? "?"}:${d.gid ?? "?"}`;

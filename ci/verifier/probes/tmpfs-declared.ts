@@ -3,7 +3,7 @@
 import type { Evidence } from "../types.ts";
 import type { ServiceFacts } from "./facts.ts";
 import { parseBytes } from "./parse.ts";
-import { declaredUser, fail, fmtUser, gatherEvidence, pass, skip, type Probe } from "./probe-kit.ts";
+import { declaredUser, fail, fmtUser, gatherEvidence, pass, realPath, skip, type Probe } from "./probe-kit.ts";
 
 const FLAGS: Record<string, { present?: string; absent?: string }> = {
   noexec: { present: "noexec" }, exec: { absent: "noexec" },
@@ -12,15 +12,18 @@ const FLAGS: Record<string, { present?: string; absent?: string }> = {
   ro: { present: "ro" }, rw: { present: "rw" },
 };
 
-function checkOne(f: ServiceFacts, path: string, opts: Record<string, string | true>, problems: string[], ev: Evidence[], notes: string[]) {
+function checkOne(f: ServiceFacts, declaredPath: string, opts: Record<string, string | true>, problems: string[], ev: Evidence[], notes: string[]) {
   const g = f.gathered!;
   const d = declaredUser(f);
+  const real = realPath(f, declaredPath);
+  const path = real;
   const m = [...g.mounts!].reverse().find((x) => x.mountPoint === path);
   if (!m || m.fstype !== "tmpfs") {
     problems.push(`${path}: not mounted as tmpfs${m ? ` (${m.fstype})` : ""}`);
+    ev.push(gatherEvidence(g, g.mounts!.filter((x) => x.fstype === "tmpfs").map((x) => x.line), { property: path, expected: "a tmpfs mount", actual: m ? m.fstype : "no mount" }));
     return;
   }
-  const lines = [m.line];
+  const lines = [...(real !== declaredPath ? [`${declaredPath} resolves to ${real} in the container`] : []), m.line];
   const st = g.stats?.find((s) => s.path === path);
   if (st) lines.push(`stat ${path}: uid ${st.uid} gid ${st.gid} mode ${st.mode}`);
   const wr = g.writable?.find((w) => w.path === path);

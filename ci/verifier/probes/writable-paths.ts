@@ -1,16 +1,17 @@
 // The service user can write exactly where it is declared to: every declared tmpfs and rw
 // volume is writable, and no other mount is (Docker's /dev/shm aside).
 import type { ServiceFacts } from "./facts.ts";
-import { fail, gatherEvidence, pass, type Probe } from "./probe-kit.ts";
+import { fail, gatherEvidence, pass, realPath, type Probe } from "./probe-kit.ts";
 
 /** Docker gives every container an IPC /dev/shm (sized by shm_size): writable by design. */
 export const PLATFORM_WRITABLE = ["/dev/shm"];
 
+/** Declared writable paths, as the container resolves them. */
 export function declaredWritable(f: ServiceFacts): string[] {
   return [
     ...f.declared.tmpfs.filter((t) => t.options.ro !== true).map((t) => t.path),
     ...f.declared.volumes.filter((v) => !v.readOnly && v.type !== "tmpfs").map((v) => v.target),
-  ];
+  ].map((p) => realPath(f, p));
 }
 
 export const writablePaths: Probe = {
