@@ -10,6 +10,7 @@ import { join, resolve } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { docker, mustSucceed } from "../docker.ts";
 import type { Report } from "../types.ts";
+import { publish } from "./publish.ts";
 import { startRegistry, type TestRegistry } from "./registry.ts";
 
 const ROOT = resolve(import.meta.dirname, "../../..");
@@ -144,6 +145,20 @@ describe("apex release", () => {
       expect(readFileSync(join(out, "report.md"), "utf8")).toContain(id);
     } finally {
       await docker(["rm", "-f", ctr]);
+    }
+  });
+
+  it("publish() on its own: pushes the given images and a report dir, returns what the registry serves", async () => {
+    const reg = await registry();
+    const target = `${reg.host}/apex-${id}`;
+    const reportDir = join(tmp, "direct-report");
+    mkdirSync(reportDir);
+    writeFileSync(join(reportDir, "report.json"), "{}\n");
+    const out = await publish({ registry: target, tag: "direct", images: [{ name: "one", image: `${prefix}/one:local` }], reportDir, reportStatus: "pass" });
+    expect(out.map((p) => [p.name, p.tag])).toEqual([["one", `${target}/one:direct`], ["report", `${target}/report:direct`]]);
+    for (const p of out) {
+      const name = p.tag.slice(reg.host.length + 1, p.tag.lastIndexOf(":"));
+      expect(p.reference).toBe(`${target}/${p.name}@${await reg.manifestDigest(name, "direct")}`);
     }
   });
 
