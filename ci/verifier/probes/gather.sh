@@ -38,11 +38,16 @@ resolve() {
 }
 for p in "$@"; do resolve "$p"; done
 sec procs
-for d in /proc/[0-9]*; do
-  ( while IFS= read -r l; do
-      case $l in Name:*|PPid:*|Uid:*|Gid:*|Groups:*|Cap*|NoNewPrivs:*|Seccomp:*) printf '%s %s\n' "${d#/proc/}" "$l";; esac
-    done < "$d/status" ) 2>/dev/null
-done
+# One grep for every process when the image has it (fewer forks); else shell builtins.
+if has grep; then
+  grep -E '^(Name|PPid|Uid|Gid|Groups|Cap[A-Za-z]+|NoNewPrivs|Seccomp):' /proc/[0-9]*/status 2>/dev/null
+else
+  for d in /proc/[0-9]*; do
+    ( while IFS= read -r l; do
+        case $l in Name:*|PPid:*|Uid:*|Gid:*|Groups:*|Cap*|NoNewPrivs:*|Seccomp:*) printf '%s %s\n' "${d#/proc/}" "$l";; esac
+      done < "$d/status" ) 2>/dev/null
+  done
+fi
 sec mountinfo
 while IFS= read -r l; do printf '%s\n' "$l"; done < /proc/1/mountinfo
 # Write tests go through the target's own mounts: directly (exec), or via /proc/1/root
@@ -63,12 +68,13 @@ else echo "$NR"; fi
 sec stat
 if [ -n "$NR" ]; then echo "$NR"
 elif has stat; then
+  set --
   while read -r _i _p _d _r mp opts rest; do
     case $mp in /proc|/proc/*|/sys|/sys/*|/dev|/dev/pts|/dev/mqueue) continue;; esac
-    [ -d "$R$mp" ] || continue
-    printf '%s|' "$mp"; stat -c '%u|%g|%a|%F' "$R$mp" 2>&1
+    [ -d "$R$mp" ] && set -- "$@" "$R$mp"
   done < /proc/1/mountinfo
-  [ -d "$R/app" ] && { printf '/app|'; stat -c '%u|%g|%a|%F' "$R/app" 2>&1; }
+  [ -d "$R/app" ] && set -- "$@" "$R/app"
+  stat -c '%n|%u|%g|%a|%F' "$@" 2>&1
 else echo 'unavailable no stat in image'; fi
 sec app
 if [ -n "$NR" ]; then echo "$NR"

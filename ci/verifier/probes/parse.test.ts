@@ -11,6 +11,9 @@ describe("parseProcs", () => {
     const lines = [...status(1, 0, "postgres"), ...status(7, 1, "postgres"), ...status(20, 0, "sh"), ...status(21, 20, "sh"), ...status(30, 0, "runc:[2:INIT]", 0)];
     expect(parseProcs(lines, 20).map((p) => p.pid)).toEqual([1, 7]);
   });
+  it("reads grep's /proc/<pid>/status: prefix too", () => {
+    expect(parseProcs(["/proc/12/status:Name:\tvalkey-server", "/proc/12/status:Uid:\t1002\t1002\t1002\t1002"])).toMatchObject([{ pid: 12, name: "valkey-server", uid: [1002, 1002, 1002, 1002] }]);
+  });
   it("reads capabilities as bit masks", () => {
     const [p] = parseProcs(["1 Name:\tx", "1 Uid:\t0\t0\t0\t0", "1 CapBnd:\t00000000a80425fb"]);
     expect(capNames(p.caps.bnd!)).toContain("NET_RAW");

@@ -18,11 +18,14 @@ export function splitSections(stdout: string): Map<string, string[]> {
 const nums = (s: string) => s.trim().split(/\s+/).filter(Boolean).map(Number);
 const hex = (s: string) => BigInt("0x" + s.trim());
 
-/** "<pid> <Key>:\t<value>" lines into processes; drops the gatherer itself and its children. */
+/**
+ * "<pid> <Key>:\t<value>" or grep's "/proc/<pid>/status:<Key>:\t<value>" lines into
+ * processes; drops the gatherer itself and its children.
+ */
 export function parseProcs(lines: string[], selfPid?: number): ProcFact[] {
   const byPid = new Map<number, ProcFact>();
   for (const line of lines) {
-    const m = /^(\d+) ([A-Za-z_]+):\s*(.*)$/.exec(line);
+    const m = /^(?:\/proc\/)?(\d+)(?:\/status:| )([A-Za-z_]+):\s*(.*)$/.exec(line);
     if (!m) continue;
     const pid = Number(m[1]);
     let p = byPid.get(pid);
