@@ -10,7 +10,7 @@ export interface Justification {
 }
 
 /** Check ids that speak about capabilities or privilege. */
-const CAPABILITY_CHECK = /cap|privile/;
+const CAPABILITY_CHECK = /cap-|no-new-privileges|privileged$/;
 
 export function capabilitiesOf(svc: ResolvedCompose["services"][string]): string {
   const drop = (svc.cap_drop ?? []).map((c) => c.toUpperCase());
