@@ -70,6 +70,7 @@ cmd_maintenance() {
   fi
   # snapshot and reset in one transaction, so that no statistics fall between two days
   snap_rows=$(q -d "$DB" 2>&1 <<SQL
+SET client_min_messages = warning;
 CREATE SCHEMA IF NOT EXISTS ops;
 CREATE TABLE IF NOT EXISTS ops.pg_stat_statements_snapshot AS
   SELECT now() AS taken_at, s.* FROM pg_stat_statements s WITH NO DATA;
@@ -80,7 +81,7 @@ $([[ $reset -eq 1 ]] && echo "SELECT 'reset' FROM pg_stat_statements_reset(0::oi
 COMMIT;
 SQL
   ) || die "pg_stat_statements snapshot failed: $(err_summary "$snap_rows")"
-  snap_rows=$(head -n1 <<<"$snap_rows")
+  snap_rows=$(grep -m1 -E '^[0-9]+$' <<<"$snap_rows" || echo 0)
   log "    $snap_rows statement(s) saved to ops.pg_stat_statements_snapshot$([[ $reset -eq 1 ]] && echo ', statistics reset')"
 
   PRUNE_JSON=null

@@ -1,0 +1,130 @@
+// What a workflow check can do to the stack, each action recorded as evidence (the command,
+// its exit code and output). Docker is reached only through ../docker.ts; `manage` is run
+// as the operators run it (node scripts/manage ...), so the workflow proves that tool.
+import { join } from "node:path";
+import { compose, run, type ComposeTarget, type RunResult } from "../docker.ts";
+import type { Evidence } from "../types.ts";
+
+const MAX_OUTPUT = 4000;
+
+export class WorkflowError extends Error {}
+
+export interface HttpResult {
+  status: number;
+  headers: Record<string, string>;
+  body: unknown;
+}
+
+export class WorkflowContext {
+  readonly evidence: Evidence[] = [];
+  private apiBase: string | null = null;
+
+  constructor(
+    readonly target: ComposeTarget,
+    readonly repoRoot: string,
+  ) {}
+
+  record(r: RunResult, note?: string): RunResult {
+    const output = `${r.stdout}${r.stderr ? `\n[stderr]\n${r.stderr}` : ""}`.trim();
+    this.evidence.push({
+      command: r.argv,
+      exitCode: r.exitCode,
+      output: output.length > MAX_OUTPUT ? `${output.slice(0, MAX_OUTPUT / 2)}\n...\n${output.slice(-MAX_OUTPUT / 2)}` : output,
+      ...(note ? { note } : {}),
+    });
+    return r;
+  }
+
+  note(note: string, extra: Partial<Evidence> = {}): void {
+    this.evidence.push({ note, ...extra });
+  }
+
+  /** `docker compose <args>` on the target project. */
+  async compose(args: string[], opts: { input?: string; timeoutMs?: number; note?: string } = {}): Promise<RunResult> {
+    return this.record(await compose(this.target, args, { input: opts.input, timeoutMs: opts.timeoutMs ?? 300_000 }), opts.note);
+  }
+
+  async mustCompose(args: string[], opts: { input?: string; timeoutMs?: number; note?: string } = {}): Promise<RunResult> {
+    const r = await this.compose(args, opts);
+    if (r.exitCode !== 0) throw new WorkflowError(`docker compose ${args.slice(0, 3).join(" ")} exited ${r.exitCode}: ${lastLine(r)}`);
+    return r;
+  }
+
+  /** `scripts/manage <args> --json` against the target; returns its parsed result line. */
+  async manage(args: string[], opts: { timeoutMs?: number } = {}): Promise<{ r: RunResult; json: Record<string, unknown> | null }> {
+    const stack = [...this.target.files.flatMap((f) => ["-f", f]), ...(this.target.projectName ? ["-p", this.target.projectName] : [])];
+    const argv = [join(this.repoRoot, "scripts/manage"), ...args, ...stack, "--json"];
+    const r = this.record(await run(process.execPath, argv, { cwd: this.repoRoot, timeoutMs: opts.timeoutMs ?? 1_800_000 }));
+    const line = r.stdout.trim().split("\n").pop() ?? "";
+    let json: Record<string, unknown> | null = null;
+    try {
+      json = line.startsWith("{") ? (JSON.parse(line) as Record<string, unknown>) : null;
+    } catch {
+      json = null;
+    }
+    return { r, json };
+  }
+
+  /** SQL as the postgres superuser over the container's unix socket (peer auth). */
+  async psql(sql: string, opts: { db?: string; note?: string } = {}): Promise<string> {
+    const r = await this.compose(
+      ["exec", "-T", "postgres", "psql", "-X", "-q", "-At", "-F", "\t", "-v", "ON_ERROR_STOP=1", "-d", opts.db ?? "apex"],
+      { input: sql, note: opts.note },
+    );
+    if (r.exitCode !== 0) throw new WorkflowError(`psql failed: ${lastLine(r)}`);
+    return r.stdout.trim();
+  }
+
+  /** http://127.0.0.1:<port> of the api, from `docker compose port api 8080`. */
+  async api(): Promise<string> {
+    if (this.apiBase) return this.apiBase;
+    const r = await this.mustCompose(["port", "api", "8080"]);
+    const hostPort = r.stdout.trim().split("\n")[0];
+    const port = hostPort.split(":").pop();
+    if (!port || !/^\d+$/.test(port)) throw new WorkflowError(`cannot tell the api's published port from "${hostPort}"`);
+    this.apiBase = `http://127.0.0.1:${port}`;
+    return this.apiBase;
+  }
+
+  async http(method: "GET" | "POST", path: string, body?: unknown, record = true): Promise<HttpResult> {
+    const url = `${await this.api()}${path}`;
+    const res = await fetch(url, {
+      method,
+      headers: body === undefined ? {} : { "content-type": "application/json" },
+      body: body === undefined ? undefined : JSON.stringify(body),
+      signal: AbortSignal.timeout(15_000),
+    });
+    const text = await res.text();
+    let parsed: unknown = text;
+    try {
+      parsed = JSON.parse(text);
+    } catch {
+      /* not JSON: keep the text */
+    }
+    const headers = Object.fromEntries(res.headers.entries());
+    if (record)
+      this.evidence.push({
+        command: [method, url, ...(body === undefined ? [] : [JSON.stringify(body)])],
+        exitCode: res.status,
+        output: `${res.status} x-cache=${headers["x-cache"] ?? "-"} ${text.slice(0, 500)}`,
+      });
+    return { status: res.status, headers, body: parsed };
+  }
+}
+
+export function lastLine(r: RunResult): string {
+  return (r.stderr.trim() || r.stdout.trim()).split("\n").pop() ?? "";
+}
+
+export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** Poll until `done` returns a value or the bound passes (then null). */
+export async function within<T>(ms: number, every: number, done: () => Promise<T | null>): Promise<T | null> {
+  const end = Date.now() + ms;
+  for (;;) {
+    const v = await done();
+    if (v !== null) return v;
+    if (Date.now() > end) return null;
+    await sleep(every);
+  }
+}

@@ -1,0 +1,23 @@
+// The seed's manage_env, run through `scripts/manage env` as operators run it.
+import { fail, pass, type Workflow } from "./workflow.ts";
+
+export const manageEnv: Workflow = {
+  service: null,
+  meta: {
+    id: "workflow/manage-env",
+    kind: "workflow",
+    title: "manage env: every long-running service keeps cap_drop ALL, no-new-privileges and a read-only root",
+    severity: "high",
+    refs: ["CIS 5.4", "CIS 5.13", "CIS 5.26"],
+    remediation: "Merge the x-security-defaults anchor into the service and do not override cap_drop/security_opt with a shorter list; only volume_prep is exempt.",
+  },
+  async run(ctx) {
+    const r = await ctx.manage(["env"]);
+    const findings = (r.json?.findings ?? []) as Array<{ service: string; property: string; ok: boolean; actual: string }>;
+    if (r.r.exitCode === 2 || !r.json) return fail(`manage env could not read the compose config: ${r.r.stderr.trim().split("\n").pop()}`);
+    const bad = findings.filter((f) => !f.ok);
+    if (bad.length) return fail(bad.map((f) => `${f.service}: ${f.property} is ${f.actual}`).join("; "));
+    const services = new Set(findings.filter((f) => f.property !== "exempt").map((f) => f.service));
+    return pass(`${services.size} long-running services keep the posture; exempt: ${findings.filter((f) => f.property === "exempt").map((f) => f.service).join(", ") || "none"}`);
+  },
+};

@@ -1,0 +1,61 @@
+// The workflow checks (the seeds' full_workflow + manage_env): operations exercised on the
+// running stack with the posture in place. One explicit list, run in order: later checks
+// rely on earlier ones (restore-refuses-existing uses the round trip's backup).
+import type { ComposeTarget } from "../docker.ts";
+import type { CheckResult } from "../types.ts";
+import { backupRoundtrip, restoreRefusesExisting } from "./backup.ts";
+import { WorkflowContext } from "./context.ts";
+import { maintenancePartitions } from "./maintenance.ts";
+import { manageEnv } from "./env.ts";
+import { queueCompletes, queueDrains, queueExclusive, queueRetriesThenFails, queueSurvivesRestart } from "./queue.ts";
+import { memcachedRoundtrip, pgbouncerPools, valkeyPersistence } from "./services.ts";
+import type { Workflow } from "./workflow.ts";
+
+export const WORKFLOWS: Workflow[] = [
+  manageEnv,
+  backupRoundtrip,
+  restoreRefusesExisting,
+  maintenancePartitions,
+  queueCompletes,
+  queueRetriesThenFails,
+  queueExclusive,
+  queueDrains,
+  queueSurvivesRestart,
+  valkeyPersistence,
+  memcachedRoundtrip,
+  pgbouncerPools,
+];
+
+export async function runWorkflow(w: Workflow, target: ComposeTarget, repoRoot: string): Promise<CheckResult> {
+  const ctx = new WorkflowContext(target, repoRoot);
+  const t0 = performance.now();
+  let outcome;
+  try {
+    outcome = await w.run(ctx);
+  } catch (err) {
+    // an error while exercising the stack is still this check's failure, with its evidence
+    outcome = { status: "fail" as const, message: `error: ${(err instanceof Error ? err.message : String(err)).split("\n")[0]}` };
+  }
+  return {
+    id: w.meta.id,
+    kind: "workflow",
+    service: w.service,
+    status: outcome.status,
+    title: w.meta.title,
+    evidence: ctx.evidence,
+    refs: w.meta.refs,
+    severity: w.meta.severity,
+    message: outcome.message,
+    remediation: w.meta.remediation,
+    durationMs: Math.round(performance.now() - t0),
+  };
+}
+
+export async function runWorkflows(opts: { target: ComposeTarget; repoRoot: string; only?: string[] }): Promise<CheckResult[]> {
+  const out: CheckResult[] = [];
+  for (const w of WORKFLOWS) {
+    if (opts.only && !opts.only.includes(w.meta.id)) continue;
+    out.push(await runWorkflow(w, opts.target, opts.repoRoot));
+  }
+  return out;
+}
