@@ -2,6 +2,7 @@
 // the sources, runs `npx apex ...` in the toolbox, and returns files; every decision about
 // what passes lives in the verifier, which is tested without Dagger.
 import { argument, check, func, object, type Container, type Directory, type Secret } from "@dagger.io/dagger";
+import { POLICY_ARGS } from "./commands.js";
 import { reportOf, runApex, verification } from "./engine.js";
 import { buildImages, DEFAULT_BASE_IMAGE } from "./images.js";
 import { publishAll } from "./publish.js";
@@ -30,7 +31,7 @@ export class Apex {
     @argument({ defaultPath: "/", ignore: ["node_modules", "**/node_modules", "report", "infra/secrets", ".git", "services/*/dist"] })
     source: Directory,
   ): Promise<Directory> {
-    const ran = runApex(workspace(source), ["policy", "--no-images", "--format", "json,md,sarif"]);
+    const ran = runApex(workspace(source), POLICY_ARGS);
     return (await reportOf(ran)).report;
   }
 
