@@ -5,7 +5,7 @@ import { join } from "node:path";
 import { EXIT_FAIL, EXIT_PASS, UsageError } from "../errors.ts";
 import { applyExemptions, loadExemptions } from "../exemptions.ts";
 import { evaluateCollected } from "../probe.ts";
-import { collect } from "../probes/collect.ts";
+import { collectFrom, inspectProject } from "../probes/collect.ts";
 import { buildReport } from "../report/build.ts";
 import { loadResolvedCompose } from "../sources/compose.ts";
 import type { ComposeTarget } from "../docker.ts";
@@ -39,13 +39,16 @@ async function write(report: Report, formats: Format[], out: string): Promise<st
 export async function run(opts: ProbeOptions): Promise<number> {
   const startedAt = new Date();
   const target: ComposeTarget = { files: opts.compose, projectName: opts.projectName, profiles: opts.profile };
+  // The project's containers are listed while compose resolves the model (when -p is given).
+  const early = opts.projectName ? inspectProject(opts.projectName) : undefined;
+  early?.catch(() => undefined);
   const model = await loadResolvedCompose(target);
+  const project = opts.projectName ?? model.name;
   const useExemptions = existsSync(opts.exemptions) || opts.exemptions !== DEFAULT_EXEMPTIONS;
   const exemptions = useExemptions ? loadExemptions(opts.exemptions, Object.keys(model.services)) : [];
   const t0 = performance.now();
-  const c = await collect({ ...target, projectName: opts.projectName ?? model.name }, { model });
-  if (c.facts.length === 0)
-    throw new UsageError(`no running container in compose project "${opts.projectName ?? model.name}" (start it, or pass -p <project>)`, opts.compose[0]);
+  const c = await collectFrom(project, model, await (early ?? inspectProject(project)));
+  if (c.facts.length === 0) throw new UsageError(`no running container in compose project "${project}" (start it, or pass -p <project>)`, opts.compose[0]);
   const checks = applyExemptions(evaluateCollected(c), exemptions);
   const failed = checks.some((x) => x.status === "fail");
   const report = buildReport({
@@ -53,7 +56,7 @@ export async function run(opts: ProbeOptions): Promise<number> {
     startedAt,
     checks,
     composeFiles: opts.compose,
-    project: opts.projectName ?? model.name,
+    project,
     phases: [{ name: "probe", status: failed ? "fail" : "pass", durationMs: Math.round(performance.now() - t0) }],
   });
   const files = await write(report, opts.format, opts.out);

@@ -37,8 +37,12 @@ function checkOne(f: ServiceFacts, declaredPath: string, opts: Record<string, st
   else {
     if (st.uid !== wantUid || (wantGid !== undefined && st.gid !== wantGid))
       problems.push(`${path}: owned by ${st.uid}:${st.gid}, the service user is ${fmtUser(d)}`);
-    if (opts.mode !== undefined && parseInt(String(opts.mode), 8) !== parseInt(st.mode, 8))
-      problems.push(`${path}: mode ${st.mode}, declared ${opts.mode}`);
+    if (opts.mode !== undefined && parseInt(String(opts.mode), 8) !== parseInt(st.mode, 8)) {
+      // runc re-applies the mode of the image directory a tmpfs covers, after mounting.
+      const mounted = m.superOptions.find((o) => o.startsWith("mode="));
+      const why = mounted && parseInt(mounted.slice(5), 8) !== parseInt(st.mode, 8) ? ` (mounted ${mounted}, then the runtime applied the image directory's mode: change that directory's mode in the Dockerfile or declare mode=${st.mode})` : "";
+      problems.push(`${path}: mode ${st.mode}, declared ${opts.mode}${why}`);
+    }
   }
   for (const [k, rule] of Object.entries(FLAGS)) {
     if (opts[k] !== true) continue;
