@@ -24,7 +24,9 @@ export function createClients(cfg: ApiConfig, log: Log): Clients {
     user: cfg.pg.user,
     password: cfg.pg.password,
     max: cfg.pg.poolMax,
-    connectionTimeoutMillis: 2000,
+    // Also bounds the wait for a free pool slot: a burst of requests on a busy host must
+    // queue, not fail. /health has its own, shorter bound.
+    connectionTimeoutMillis: cfg.pg.connectTimeoutMs,
     idleTimeoutMillis: 30_000,
     application_name: "apex-api",
   });

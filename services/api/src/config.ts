@@ -6,7 +6,7 @@ export interface ApiConfig {
   port: number;
   host: string;
   logLevel: Level;
-  pg: PgSettings & { poolMax: number };
+  pg: PgSettings & { poolMax: number; connectTimeoutMs: number };
   valkey: { host: string; port: number; username?: string; password: string };
   memcachedServers: string;
   /** Seconds the valkey-cached /events/summary lives. */
@@ -22,7 +22,7 @@ export function loadApiConfig(env: Env = process.env, read: ReadFile = readFileU
     host: envString(env, "HOST", "0.0.0.0"),
     logLevel: parseLevel(env.LOG_LEVEL),
     // The api goes through pgbouncer (transaction pooling), hence the 6432 default.
-    pg: { ...pgSettings(env, read, { host: "pgbouncer", port: 6432 }), poolMax: envInt(env, "PG_POOL_MAX", 10, 1, 100) },
+    pg: { ...pgSettings(env, read, { host: "pgbouncer", port: 6432 }), poolMax: envInt(env, "PG_POOL_MAX", 10, 1, 100), connectTimeoutMs: envInt(env, "PG_CONNECT_TIMEOUT_MS", 10_000, 100, 120_000) },
     valkey: {
       host: envString(env, "VALKEY_HOST", "valkey"),
       port: envInt(env, "VALKEY_PORT", 6379, 1, 65535),

@@ -1,0 +1,162 @@
+// The api and worker against the real hardened stack (own compose project, torn down
+// afterwards): jobs through the api, retries, no double runs with two workers, SIGTERM
+// drain, jobs surviving a worker restart, both caches, and /health failing on purpose
+// when a backend is stopped.
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { randomBytes } from "node:crypto";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { compose, docker, mustSucceed, type ComposeTarget } from "../../../ci/verifier/docker.ts";
+import { build, down, failureEvidence, leftovers, psAll, up, waitReady } from "../../../ci/verifier/stack/lifecycle.ts";
+
+const repo = join(import.meta.dirname, "../../..");
+const t: ComposeTarget = { files: [join(repo, "infra/compose.yaml")], projectName: `apexq${randomBytes(3).toString("hex")}` };
+let base = "";
+let services: string[] = [];
+
+async function sql(query: string): Promise<string> {
+  const r = mustSucceed(await compose(t, ["exec", "-T", "postgres", "psql", "-U", "postgres", "-d", "apex", "-AtX", "-c", query]), "psql");
+  return r.stdout.trim();
+}
+
+async function enqueue(body: unknown): Promise<string> {
+  const res = await fetch(`${base}/jobs`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body) });
+  const answer = (await res.json()) as { id: string };
+  expect({ status: res.status, answer }).toMatchObject({ status: 202 });
+  return answer.id;
+}
+
+async function job(id: string): Promise<Record<string, unknown>> {
+  const res = await fetch(`${base}/jobs/${id}`);
+  expect(res.status).toBe(200);
+  return (await res.json()) as Record<string, unknown>;
+}
+
+const settled = (id: string, timeout: number) =>
+  expect.poll(async () => (await job(id)).status, { timeout, interval: 250 }).toMatch(/^(succeeded|failed)$/);
+
+async function ready(): Promise<void> {
+  const w = await waitReady(t, services, 240_000);
+  if (!w.ok) {
+    const evidence = await Promise.all(w.failed.map((s) => failureEvidence(t, w.states.get(s), s)));
+    throw new Error(`not ready: ${w.failed.join(", ")}\n${JSON.stringify(evidence, null, 1)}`);
+  }
+}
+
+beforeAll(async () => {
+  mustSucceed(await build(t), "compose build");
+  services = mustSucceed(await compose(t, ["config", "--services"]), "compose config").stdout.split("\n").filter(Boolean);
+  mustSucceed(await up(t), "compose up");
+  await ready();
+  const port = mustSucceed(await compose(t, ["port", "api", "8080"]), "compose port").stdout.trim();
+  base = `http://${port}`;
+});
+
+afterAll(async () => {
+  await down(t);
+  expect(await leftovers(t.projectName!)).toEqual([]);
+});
+
+describe("api + worker on the hardened stack", () => {
+  it("GET /health is 200 with every backend ok", async () => {
+    const res = await fetch(`${base}/health`);
+    expect(res.status).toBe(200);
+    expect(await res.json()).toEqual({ status: "ok", checks: { db: "ok", valkey: "ok", memcached: "ok" } });
+  });
+
+  it("an echo job enqueued through the api is finished by the worker with its payload as result", async () => {
+    const id = await enqueue({ task: "echo", payload: { hello: "apex" } });
+    await settled(id, 30_000);
+    expect(await job(id)).toEqual({ id, task: "echo", status: "succeeded", attempts: 1, maxAttempts: 3, lastError: null, result: { hello: "apex" } });
+    // the app row and graphile's job were created together, keyed by the app id
+    expect(await sql(`SELECT count(*) FROM app.job_runs WHERE job_id = ${id} AND outcome = 'succeeded'`)).toBe("1");
+  });
+
+  it("a failing job is retried, then fails with its error recorded on every attempt", async () => {
+    const id = await enqueue({ task: "fail", maxAttempts: 2, payload: { message: "broken on purpose" } });
+    await settled(id, 60_000);
+    expect(await job(id)).toMatchObject({ status: "failed", attempts: 2, maxAttempts: 2, lastError: "broken on purpose" });
+    expect(await sql(`SELECT string_agg(attempt || ':' || outcome, ',' ORDER BY attempt) FROM app.job_runs WHERE job_id = ${id}`)).toBe(
+      "1:failed,2:failed",
+    );
+  });
+
+  it("two workers never run the same job: every job has exactly one run", async () => {
+    mustSucceed(await compose(t, ["up", "--detach", "--no-build", "--scale", "worker=2", "worker"]), "scale worker=2");
+    // only the workers matter here (the rest of the stack was checked in beforeAll)
+    await expect
+      .poll(async () => (await psAll(t)).filter((s) => s.service === "worker" && s.health === "healthy").length, { timeout: 120_000, interval: 500 })
+      .toBe(2);
+    const ids = await Promise.all(Array.from({ length: 30 }, (_, i) => enqueue({ task: "sleep", payload: { ms: 20 + (i % 5) * 10 } })));
+    for (const id of ids) await settled(id, 60_000);
+    const list = ids.join(",");
+    expect(await sql(`SELECT count(*) FROM app.jobs WHERE id IN (${list}) AND status = 'succeeded'`)).toBe("30");
+    expect(await sql(`SELECT count(*) FROM app.job_runs WHERE job_id IN (${list})`)).toBe("30");
+    // no two runs of one job overlap in time (would also break UNIQUE (job_id, attempt))
+    expect(
+      await sql(`SELECT count(*) FROM app.job_runs a JOIN app.job_runs b ON a.job_id = b.job_id AND a.id < b.id
+                  AND tstzrange(a.started_at, a.finished_at) && tstzrange(b.started_at, b.finished_at)`),
+    ).toBe("0");
+    mustSucceed(await compose(t, ["up", "--detach", "--no-build", "--scale", "worker=1", "worker"]), "scale worker=1");
+  });
+
+  it("SIGTERM drains: an in-flight job finishes and the worker exits 0", async () => {
+    const id = await enqueue({ task: "sleep", payload: { ms: 4000 } });
+    await expect.poll(async () => (await job(id)).status, { timeout: 30_000, interval: 100 }).toBe("running");
+    mustSucceed(await compose(t, ["stop", "--timeout", "30", "worker"]), "stop worker");
+    expect(await job(id)).toMatchObject({ status: "succeeded", attempts: 1, result: { sleptMs: 4000 } });
+    const container = mustSucceed(await compose(t, ["ps", "-a", "-q", "worker"]), "ps").stdout.trim().split("\n")[0]!;
+    expect(mustSucceed(await docker(["inspect", "--format", "{{.State.ExitCode}}", container]), "inspect").stdout.trim()).toBe("0");
+  });
+
+  it("a job enqueued while no worker runs is done after the worker restarts", async () => {
+    const id = await enqueue({ task: "echo", payload: "while stopped" });
+    await new Promise((r) => setTimeout(r, 1000));
+    expect((await job(id)).status).toBe("queued");
+    mustSucceed(await compose(t, ["start", "worker"]), "start worker");
+    await settled(id, 60_000);
+    expect(await job(id)).toMatchObject({ status: "succeeded", result: "while stopped" });
+  });
+
+  it("/events/summary is cached in valkey and /partitions in memcached: miss, then hit", async () => {
+    await sql(`INSERT INTO app.events (kind, created_at) SELECT 'test', now() - (g || ' hours')::interval FROM generate_series(0, 30) g`);
+    for (const [url, key] of [
+      ["/events/summary", "total"],
+      ["/partitions", "partitions"],
+    ] as const) {
+      const first = await fetch(`${base}${url}`);
+      const second = await fetch(`${base}${url}`);
+      expect([first.status, second.status]).toEqual([200, 200]);
+      expect([first.headers.get("x-cache"), second.headers.get("x-cache")]).toEqual(["miss", "hit"]);
+      const a = (await first.json()) as Record<string, unknown>;
+      expect(await second.json()).toEqual(a);
+      expect(a[key]).toBeTruthy();
+    }
+  });
+
+  it("/health fails (503, naming db) while pgbouncer is stopped, and recovers", async () => {
+    mustSucceed(await compose(t, ["stop", "pgbouncer"]), "stop pgbouncer");
+    try {
+      const res = await fetch(`${base}/health`);
+      expect(res.status).toBe(503);
+      const body = (await res.json()) as { checks: Record<string, string> };
+      expect(body.checks.db).toMatch(/^fail: /);
+      expect(body.checks.valkey).toBe("ok");
+      const enq = await fetch(`${base}/jobs`, { method: "POST", headers: { "content-type": "application/json" }, body: '{"task":"echo"}' });
+      expect(enq.status).toBe(503);
+    } finally {
+      mustSucceed(await compose(t, ["start", "pgbouncer"]), "start pgbouncer");
+    }
+    await expect.poll(async () => (await fetch(`${base}/health`)).status, { timeout: 30_000, interval: 500 }).toBe(200);
+  });
+
+  it("no secret reaches the api or worker logs", async () => {
+    const logs = mustSucceed(await compose(t, ["logs", "--no-color", "api", "worker"]), "logs");
+    // the values scripts/secrets.sh generated on this host
+    for (const n of ["app_db_password", "valkey_password"]) {
+      const value = readFileSync(join(repo, "infra/secrets", n), "utf8").trim();
+      expect(value.length).toBeGreaterThan(8);
+      expect(logs.stdout + logs.stderr).not.toContain(value);
+    }
+  });
+});
