@@ -8,6 +8,7 @@ import { evaluateCollected } from "../probe.ts";
 import { collectFrom, inspectProject } from "../probes/collect.ts";
 import { buildReport } from "../report/build.ts";
 import { loadResolvedCompose } from "../sources/compose.ts";
+import { loadSecretValues, redactDeep } from "../redact.ts";
 import type { ComposeTarget } from "../docker.ts";
 import type { Report } from "../types.ts";
 import type { Format } from "../cli.ts";
@@ -51,14 +52,15 @@ export async function run(opts: ProbeOptions): Promise<number> {
   if (c.facts.length === 0) throw new UsageError(`no running container in compose project "${project}" (start it, or pass -p <project>)`, opts.compose[0]);
   const checks = applyExemptions(evaluateCollected(c), exemptions);
   const failed = checks.some((x) => x.status === "fail");
-  const report = buildReport({
+  // Evidence is raw output (healthcheck logs included): mask any generated secret value.
+  const report = redactDeep(buildReport({
     command: "probe",
     startedAt,
     checks,
     composeFiles: opts.compose,
     project,
     phases: [{ name: "probe", status: failed ? "fail" : "pass", durationMs: Math.round(performance.now() - t0) }],
-  });
+  }), loadSecretValues());
   const files = await write(report, opts.format, opts.out);
   for (const x of report.checks.filter((x) => x.status === "fail")) process.stdout.write(`FAIL ${x.service} ${x.id}: ${x.message}\n`);
   const s = report.summary;

@@ -2,10 +2,13 @@
 // compose project of their own: each probe fails on its broken container with evidence
 // showing why, and passes on the intact one. Nothing is left behind.
 import { randomBytes } from "node:crypto";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { compose, docker, mustSucceed, type ComposeTarget } from "../docker.ts";
+import { compose, docker, mustSucceed, run, type ComposeTarget } from "../docker.ts";
 import { runProbes } from "../probe.ts";
-import type { CheckResult } from "../types.ts";
+import type { CheckResult, Report } from "../types.ts";
 
 const suffix = randomBytes(4).toString("hex");
 const target: ComposeTarget = {
@@ -126,5 +129,32 @@ describe("apex probe on real containers", () => {
     expect(comms.filter((c) => c !== "sleep" && c !== "true" && !c.startsWith("runc"))).toEqual([]);
     const sidecars = await docker(["ps", "-aq", "--filter", "label=apex.probe=sidecar"]);
     expect(sidecars.stdout.trim()).toBe("");
+  });
+
+  it("`apex probe` CLI: exit 1 on failures, report.json with runtime checks, exemptions applied", async () => {
+    const out = mkdtempSync(join(tmpdir(), "apex-probe-"));
+    try {
+      const bin = new URL("../../../bin/apex.mjs", import.meta.url).pathname;
+      const ex = new URL("./testdata/broken/exemptions.yaml", import.meta.url).pathname;
+      const r = await run(process.execPath, [bin, "probe", "-f", target.files[0], "-p", target.projectName!, "--exemptions", ex, "--format", "json", "-o", out]);
+      expect(r.exitCode).toBe(1);
+      expect(r.stdout).toMatch(/FAIL seccomp-unconfined runtime\/seccomp-filter/);
+      const report = JSON.parse(readFileSync(join(out, "report.json"), "utf8")) as Report;
+      expect(report).toMatchObject({ command: "probe", status: "fail", project: target.projectName });
+      expect(report.checks.every((c) => c.kind === "runtime")).toBe(true);
+      const waived = report.checks.find((c) => c.service === "caps-kept" && c.id === "runtime/cap-bnd-justified")!;
+      expect(waived).toMatchObject({ status: "waived", waiver: { reason: expect.stringContaining("waiver path") } });
+    } finally {
+      rmSync(out, { recursive: true, force: true });
+    }
+  });
+
+  it("`apex probe` on a project with nothing running: one line, exit 2", async () => {
+    const bin = new URL("../../../bin/apex.mjs", import.meta.url).pathname;
+    const ex = new URL("./testdata/broken/exemptions.yaml", import.meta.url).pathname;
+    const r = await run(process.execPath, [bin, "probe", "-f", target.files[0], "-p", `apexprobe-empty-${suffix}`, "--exemptions", ex, "-o", tmpdir()]);
+    expect(r.exitCode).toBe(2);
+    expect(r.stderr.trim().split("\n")).toHaveLength(1);
+    expect(r.stderr).toMatch(/no running container in compose project/);
   });
 });
