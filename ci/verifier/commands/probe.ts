@@ -5,7 +5,7 @@ import { join } from "node:path";
 import { EXIT_FAIL, EXIT_PASS, UsageError } from "../errors.ts";
 import { applyExemptions, loadExemptions } from "../exemptions.ts";
 import { evaluateCollected } from "../probe.ts";
-import { collectFrom, inspectProject } from "../probes/collect.ts";
+import { collect } from "../probes/collect.ts";
 import { buildReport } from "../report/build.ts";
 import { loadResolvedCompose } from "../sources/compose.ts";
 import { loadSecretValues, redactDeep } from "../redact.ts";
@@ -40,16 +40,15 @@ async function write(report: Report, formats: Format[], out: string): Promise<st
 export async function run(opts: ProbeOptions): Promise<number> {
   const startedAt = new Date();
   const target: ComposeTarget = { files: opts.compose, projectName: opts.projectName, profiles: opts.profile };
-  // The project's containers are listed while compose resolves the model (when -p is given).
-  const early = opts.projectName ? inspectProject(opts.projectName) : undefined;
-  early?.catch(() => undefined);
-  const model = await loadResolvedCompose(target);
-  const project = opts.projectName ?? model.name;
+  const modelP = loadResolvedCompose(target);
+  modelP.catch(() => undefined);
+  const t0 = performance.now();
+  const c = await collect(target, { model: modelP });
+  const model = await modelP;
+  const project = c.project;
+  if (c.facts.length === 0) throw new UsageError(`no running container in compose project "${project}" (start it, or pass -p <project>)`, opts.compose[0]);
   const useExemptions = existsSync(opts.exemptions) || opts.exemptions !== DEFAULT_EXEMPTIONS;
   const exemptions = useExemptions ? loadExemptions(opts.exemptions, Object.keys(model.services)) : [];
-  const t0 = performance.now();
-  const c = await collectFrom(project, model, await (early ?? inspectProject(project)));
-  if (c.facts.length === 0) throw new UsageError(`no running container in compose project "${project}" (start it, or pass -p <project>)`, opts.compose[0]);
   const checks = applyExemptions(evaluateCollected(c), exemptions);
   const failed = checks.some((x) => x.status === "fail");
   // Evidence is raw output (healthcheck logs included): mask any generated secret value.

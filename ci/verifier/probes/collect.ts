@@ -5,7 +5,7 @@
 import { randomBytes } from "node:crypto";
 import { docker, type ComposeTarget, type RunResult } from "../docker.ts";
 import { loadResolvedCompose, type ResolvedCompose } from "../sources/compose.ts";
-import type { DeclaredFacts, GatheredFacts, InspectFacts, ServiceFacts } from "./facts.ts";
+import type { GatheredFacts, InspectFacts, ServiceFacts } from "./facts.ts";
 import { declaredFacts, inspectFacts } from "./model.ts";
 import { parseGather } from "./parse.ts";
 import { gatherArgs, type GatherMode } from "./script.ts";
@@ -38,11 +38,6 @@ const lastLine = (r: RunResult) => (r.stderr.trim() || r.stdout.trim()).split("\
 
 function toGathered(r: RunResult, mode: GatherMode): GatheredFacts {
   return parseGather(r.stdout, { mode, command: shown(r.argv), exitCode: r.exitCode, stderr: r.stderr });
-}
-
-/** Paths the gatherer resolves (symlinks) so probes compare them with mountinfo. */
-export function declaredPaths(d: DeclaredFacts): string[] {
-  return [...new Set([...d.tmpfs.map((t) => t.path), ...d.volumes.map((v) => v.target)])];
 }
 
 export function execArgs(i: InspectFacts, nonce: string, paths: string[] = []): string[] {
@@ -94,26 +89,27 @@ export async function inspectProject(project: string): Promise<InspectFacts[]> {
   return (JSON.parse(r.stdout) as Record<string, unknown>[]).map(inspectFacts).filter((i) => i.service && !i.oneoff);
 }
 
-export async function collect(target: ComposeTarget, opts: CollectOptions & { model?: ResolvedCompose } = {}): Promise<Collected> {
-  // With -p known, the project's containers are listed while compose resolves the model.
-  const early = target.projectName ? inspectProject(target.projectName) : undefined;
-  early?.catch(() => undefined);
-  const model = opts.model ?? (await loadResolvedCompose(target));
-  const project = target.projectName ?? model.name;
-  const containers = await (early ?? inspectProject(project));
-  return collectFrom(project, model, containers, opts);
-}
-
-export async function collectFrom(project: string, model: ResolvedCompose, containers: InspectFacts[], opts: CollectOptions = {}): Promise<Collected> {
+export async function collect(
+  target: ComposeTarget,
+  opts: CollectOptions & { model?: ResolvedCompose | Promise<ResolvedCompose> } = {},
+): Promise<Collected> {
+  // compose resolves the model while the containers are listed and probed: the gatherer
+  // only needs what docker inspect says (mount paths), the evaluation needs the model.
+  const modelP = Promise.resolve(opts.model ?? loadResolvedCompose(target));
+  modelP.catch(() => undefined);
+  const project = target.projectName ?? (await modelP).name;
   const wanted = (s: string) => !opts.services?.length || opts.services.includes(s);
+  const containers = await inspectProject(project);
   const running = containers.filter((c) => c.status === "running" && wanted(c.service!));
-  const facts = await Promise.all(
-    running.map(async (inspect): Promise<ServiceFacts> => {
-      const declared = declaredFacts(model.services[inspect.service!]);
-      const { gathered, error } = await gather(inspect, declaredPaths(declared), opts.forceSidecar);
-      return { service: inspect.service!, container: inspect.name, declared, inspect, gathered, gatherError: error };
-    }),
-  );
+  const [model, gathered] = await Promise.all([modelP, Promise.all(running.map((i) => gather(i, i.mountPaths, opts.forceSidecar)))]);
+  const facts = running.map((inspect, k): ServiceFacts => ({
+    service: inspect.service!,
+    container: inspect.name,
+    declared: declaredFacts(model.services[inspect.service!]),
+    inspect,
+    gathered: gathered[k].gathered,
+    gatherError: gathered[k].error,
+  }));
   const notRunning: Collected["notRunning"] = [];
   for (const s of Object.keys(model.services).filter(wanted)) {
     if (running.some((c) => c.service === s)) continue;

@@ -108,6 +108,7 @@ export interface InspectFacts {
   exitCode?: number;
   service?: string; // label com.docker.compose.service
   oneoff?: boolean; // `docker compose run` containers
+  mountPaths: string[]; // HostConfig.Tmpfs keys and Mounts destinations, as docker applied them
   health?: { status: string; lastOutput?: string; lastExit?: number };
   raw: Record<string, unknown>; // the HostConfig/Config fields above, as docker printed them
 }

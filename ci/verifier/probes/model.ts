@@ -54,6 +54,7 @@ export function inspectFacts(j: Json): InspectFacts {
     exitCode: j.State?.ExitCode,
     service: cfg.Labels?.["com.docker.compose.service"],
     oneoff: cfg.Labels?.["com.docker.compose.oneoff"] === "True",
+    mountPaths: [...new Set([...Object.keys(hc.Tmpfs ?? {}), ...((j.Mounts ?? []) as Json[]).map((m) => String(m.Destination))])],
     health: h ? { status: String(h.Status), lastOutput: last?.Output, lastExit: last?.ExitCode } : undefined,
     raw: {
       "Config.User": cfg.User ?? "",

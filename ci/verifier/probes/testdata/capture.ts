@@ -2,7 +2,7 @@
 // (broken/compose.yaml, brought up by hand): `npx tsx ci/verifier/probes/testdata/capture.ts <project>`.
 // For each service: the raw gather output, docker inspect, and the resolved compose service.
 import { mkdirSync, writeFileSync } from "node:fs";
-import { collect, declaredPaths, execArgs, sidecarArgs } from "../collect.ts";
+import { collect, execArgs, sidecarArgs } from "../collect.ts";
 import { loadResolvedCompose } from "../../sources/compose.ts";
 import { docker } from "../../docker.ts";
 
@@ -15,7 +15,7 @@ for (const f of c.facts) {
   mkdirSync(dir, { recursive: true });
   const g = f.gathered!;
   // Re-run the gather to keep its raw stdout (collect keeps only parsed facts).
-  const raw = (await docker(g.mode === "exec" ? execArgs(f.inspect, "fixture", declaredPaths(f.declared)) : sidecarArgs(f.inspect, "fixture", declaredPaths(f.declared)))).stdout;
+  const raw = (await docker(g.mode === "exec" ? execArgs(f.inspect, "fixture", f.inspect.mountPaths) : sidecarArgs(f.inspect, "fixture", f.inspect.mountPaths))).stdout;
   writeFileSync(new URL("gather.txt", dir), raw);
   writeFileSync(new URL("meta.json", dir), JSON.stringify({ mode: g.mode, command: g.command.map((a) => a.replace(/^[0-9a-f]{12}$/, "<nonce>").replace(/apex-probe-[0-9a-f]{12}/, "apex-probe-<nonce>")), exitCode: g.exitCode }, null, 1) + "\n");
   const ins = JSON.parse((await docker(["inspect", f.inspect.id])).stdout)[0];
