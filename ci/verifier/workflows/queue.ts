@@ -90,7 +90,7 @@ export const queueRetriesThenFails: Workflow = {
   ),
   async run(ctx) {
     const reason = `workflow failure ${Date.now()}`;
-    const id = await enqueue(ctx, { task: "fail", payload: { reason }, maxAttempts: 2 });
+    const id = await enqueue(ctx, { task: "fail", payload: { message: reason }, maxAttempts: 2 });
     const { jobs } = await settle(ctx, [id], 90_000);
     const j = jobs[0];
     ctx.note(`job ${id}: ${JSON.stringify(j)}`);
