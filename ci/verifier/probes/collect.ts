@@ -48,8 +48,8 @@ export function execArgs(i: InspectFacts, nonce: string, paths: string[] = []): 
  * No shell in the image: read /proc from a throwaway container in the target's PID
  * namespace, as the target's uid (needed to reach /proc/1/root), with nothing granted.
  */
-export function sidecarArgs(i: InspectFacts, nonce: string, paths: string[] = []): string[] {
-  const [u, g] = i.configUser.split(":");
+export function sidecarArgs(i: InspectFacts, nonce: string, paths: string[] = [], as?: string): string[] {
+  const [u, g] = (as ?? i.configUser).split(":");
   const numeric = (x?: string) => (x && /^\d+$/.test(x) ? x : "");
   const uid = numeric(u) || "65534";
   const gid = numeric(g) || uid;
@@ -72,9 +72,17 @@ export async function gather(i: InspectFacts, paths: string[], forceSidecar = fa
     }
     fallbackWhy = lastLine(r) || "no shell";
   }
-  const r = await docker(sidecarArgs(i, nonce, paths), { timeoutMs: TIMEOUT_MS });
+  let r = await docker(sidecarArgs(i, nonce, paths), { timeoutMs: TIMEOUT_MS });
   if (!r.stdout.includes("@@apex:")) return { error: `exec impossible (${fallbackWhy}); sidecar exited ${r.exitCode}: ${lastLine(r)}` };
-  return { gathered: toGathered(r, "sidecar") };
+  let g = toGathered(r, "sidecar");
+  // A named USER: the first sidecar guessed the uid wrong and could not enter /proc/1/root.
+  // PID 1's status (world-readable) gives the uid; once more as that uid.
+  const p1 = g.procs?.find((p) => p.pid === 1);
+  if (g.unavailable.stat?.includes("/proc/1/root") && p1 && p1.uid[0] !== 0) {
+    r = await docker(sidecarArgs(i, nonce, paths, `${p1.uid[0]}:${p1.gid[0]}`), { timeoutMs: TIMEOUT_MS });
+    if (r.stdout.includes("@@apex:")) g = toGathered(r, "sidecar");
+  }
+  return { gathered: g };
 }
 
 /** Every container of the project, one `docker ps` and one `docker inspect` (not compose ps). */

@@ -18,7 +18,7 @@ wtest() { out=$( ( : > "$1/.apex-probe-$n" ) 2>&1 ); rc=$?; [ $rc -eq 0 ] && rm 
 sec self
 printf 'pid %s\nmode %s\n' "$$" "$mode"
 while IFS= read -r l; do case $l in Uid:*|Gid:*|Groups:*) printf '%s\n' "$l";; esac; done < /proc/$$/status
-if [ -z "$au" ]; then
+if [ -z "$au" ] && [ "$mode" = exec ]; then
   while read -r k a b; do case $k in Uid:) au=$a;; Gid:) ag=$a;; esac; done < /proc/$$/status
 fi
 printf 'check-user %s %s\n' "$au" "$ag"

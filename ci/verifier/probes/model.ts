@@ -55,7 +55,7 @@ export function inspectFacts(j: Json): InspectFacts {
     service: cfg.Labels?.["com.docker.compose.service"],
     oneoff: cfg.Labels?.["com.docker.compose.oneoff"] === "True",
     mountPaths: [...new Set([...Object.keys(hc.Tmpfs ?? {}), ...((j.Mounts ?? []) as Json[]).map((m) => String(m.Destination))])],
-    health: h ? { status: String(h.Status), lastOutput: last?.Output, lastExit: last?.ExitCode } : undefined,
+    health: h ? { status: String(h.Status), lastOutput: typeof last?.Output === "string" ? last.Output.slice(-500) : undefined, lastExit: last?.ExitCode } : undefined,
     raw: {
       "Config.User": cfg.User ?? "",
       CapAdd: hc.CapAdd ?? null,

@@ -76,7 +76,7 @@ export function declaredUser(f: ServiceFacts): DeclaredUser {
   let gid = g !== undefined && /^\d+$/.test(g) ? Number(g) : undefined;
   const cu = f.gathered?.checkUser;
   if (text === "" || u === "root") uid = 0;
-  if (uid === undefined && cu && /^\d+$/.test(cu.uid)) uid = Number(cu.uid);
+  if (uid === undefined && cu && /^\d+$/.test(cu.uid) && f.gathered?.mode === "exec") uid = Number(cu.uid);
   if (gid === undefined && cu && /^\d+$/.test(cu.gid) && f.gathered?.mode === "exec") gid = Number(cu.gid);
   return { text, uid, gid, root: uid === 0 };
 }

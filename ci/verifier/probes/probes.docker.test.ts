@@ -37,7 +37,7 @@ afterAll(async () => {
 describe("apex probe on real containers", () => {
   it("maps every container to its compose service and probes all of them", () => {
     const services = new Set(results.map((r) => r.service));
-    expect([...services].sort()).toEqual(["caps-kept", "intact", "nnp-missing", "noshell", "root-drop-setpriv", "root-drop-su", "root-user", "seccomp-unconfined", "tmpfs-root-owned", "writable-root"]);
+    expect([...services].sort()).toEqual(["caps-kept", "intact", "nnp-missing", "noshell", "noshell-named-user", "root-drop-setpriv", "root-drop-su", "root-user", "seccomp-unconfined", "tmpfs-root-owned", "writable-root"]);
     for (const r of results) expect(r.kind).toBe("runtime");
   });
 
@@ -109,6 +109,13 @@ describe("apex probe on real containers", () => {
     expect(get("noshell", "runtime/rootfs-readonly")).toMatchObject({ status: "pass" });
     expect(ev(get("noshell", "runtime/process-user"))).toContain("--pid");
     expect(get("noshell", "runtime/app-ownership")).toMatchObject({ status: "skip", message: expect.stringContaining("no /app") });
+  });
+
+  it("image without a shell and a named USER: the sidecar retries as PID 1's uid", () => {
+    const mine = results.filter((r) => r.service === "noshell-named-user");
+    expect(mine.filter((r) => r.status === "fail").map((r) => r.message)).toEqual([]);
+    expect(get("noshell-named-user", "runtime/tmpfs-declared").status).toBe("pass");
+    expect(ev(get("noshell-named-user", "runtime/no-setuid"))).toContain('"1000:1000"');
   });
 
   it("the forced sidecar path agrees with docker exec on the intact container", async () => {

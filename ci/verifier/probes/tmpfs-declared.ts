@@ -30,13 +30,17 @@ function checkOne(f: ServiceFacts, declaredPath: string, opts: Record<string, st
   if (wr) lines.push(`write ${path}: exit ${wr.exitCode}${wr.error ? ` ${wr.error}` : ""}`);
   const before = problems.length;
   // Owner: the service user, and what the tmpfs options ask for.
-  const wantUid = d.uid, wantGid = d.gid;
-  if (opts.uid !== undefined && Number(opts.uid) !== wantUid) problems.push(`${path}: declared uid=${opts.uid} but the service user is ${fmtUser(d)}`);
-  if (opts.gid !== undefined && wantGid !== undefined && Number(opts.gid) !== wantGid) problems.push(`${path}: declared gid=${opts.gid} but the service group is ${wantGid}`);
+  // A named USER seen only from the sidecar has no known uid: the tmpfs options then say it.
+  const num = (v: string | true | undefined) => (typeof v === "string" && /^\d+$/.test(v) ? Number(v) : undefined);
+  const wantUid = d.uid ?? num(opts.uid), wantGid = d.gid ?? num(opts.gid);
+  const who = `${wantUid ?? "?"}:${wantGid ?? "?"}`;
+  if (d.uid !== undefined && opts.uid !== undefined && Number(opts.uid) !== d.uid) problems.push(`${path}: declared uid=${opts.uid} but the service user is ${fmtUser(d)}`);
+  if (d.gid !== undefined && opts.gid !== undefined && Number(opts.gid) !== d.gid) problems.push(`${path}: declared gid=${opts.gid} but the service group is ${d.gid}`);
   if (!st) notes.push(`${path}: owner/mode not checked (${g.unavailable.stat ?? "no stat output"})`);
   else {
-    if (st.uid !== wantUid || (wantGid !== undefined && st.gid !== wantGid))
-      problems.push(`${path}: owned by ${st.uid}:${st.gid}, the service user is ${fmtUser(d)}`);
+    if (wantUid === undefined) notes.push(`${path}: the service uid is unknown (named USER ${JSON.stringify(d.text)}, no shell to resolve it)`);
+    else if (st.uid !== wantUid || (wantGid !== undefined && st.gid !== wantGid))
+      problems.push(`${path}: owned by ${st.uid}:${st.gid}, the service user is ${who}`);
     if (opts.mode !== undefined && parseInt(String(opts.mode), 8) !== parseInt(st.mode, 8)) {
       // runc re-applies the mode of the image directory a tmpfs covers, after mounting.
       const mounted = m.superOptions.find((o) => o.startsWith("mode="));
@@ -57,7 +61,7 @@ function checkOne(f: ServiceFacts, declaredPath: string, opts: Record<string, st
   }
   if (!wr) notes.push(`${path}: write test not run (${g.unavailable.writable ?? "no result"})`);
   else if (wr.exitCode !== 0) problems.push(`${path}: not writable by the service user: ${wr.error}`);
-  ev.push(gatherEvidence(g, lines, { property: path, expected: `tmpfs owner ${fmtUser(d)} ${Object.entries(opts).map(([k, v]) => (v === true ? k : `${k}=${v}`)).join(",")}`, actual: problems.length > before ? problems.slice(before).join("; ") : "as declared" }));
+  ev.push(gatherEvidence(g, lines, { property: path, expected: `tmpfs owner ${who} ${Object.entries(opts).map(([k, v]) => (v === true ? k : `${k}=${v}`)).join(",")}`, actual: problems.length > before ? problems.slice(before).join("; ") : "as declared" }));
 }
 
 export const tmpfsDeclared: Probe = {
