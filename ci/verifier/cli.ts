@@ -71,6 +71,7 @@ withCommon(
   .option("--exemptions <file>", "exemptions file", "infra/exemptions.yaml")
   .option("--keep", "leave the stack running after the run (default: always tear down)")
   .option("--skip-workflows", "run policy and probes only")
+  .option("--no-build", "verify the images already on the Docker host instead of building them (e.g. images loaded by the Dagger module)")
   .action((o) => runCommand("verify", o));
 
 program

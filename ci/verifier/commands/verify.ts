@@ -3,7 +3,7 @@
 // unless --keep is given.
 import { randomBytes } from "node:crypto";
 import { existsSync, appendFileSync } from "node:fs";
-import { compose, docker, killRunning, run as runCmd, type ComposeTarget } from "../docker.ts";
+import { compose, docker, killRunning, run as runCmd, type ComposeTarget, type RunResult } from "../docker.ts";
 import { UsageError, EXIT_FAIL, EXIT_PASS } from "../errors.ts";
 import { loadResolvedCompose, type ResolvedCompose } from "../sources/compose.ts";
 import { createProgress } from "../progress.ts";
@@ -30,6 +30,8 @@ export interface VerifyOptions {
   exemptions: string;
   keep?: boolean;
   skipWorkflows?: boolean;
+  /** false: use the images already present (commander's --no-build). */
+  build?: boolean;
   /** Seconds to wait for every service to be ready. */
   readyTimeout?: number;
 }
@@ -71,6 +73,14 @@ async function imageInfo(model: ResolvedCompose): Promise<ImageInfo[]> {
     out.push({ service, image: svc.image, id: id || undefined, sizeBytes: size ? Number(size) : undefined });
   }
   return out;
+}
+
+/** --no-build: every image compose would build must already be on the host. */
+async function requireImages(model: ResolvedCompose): Promise<RunResult> {
+  const images = Object.values(model.services).filter((s) => s.build && s.image).map((s) => s.image!);
+  const r = await docker(["image", "inspect", "--format", "{{index .RepoTags 0}}", ...new Set(images)]);
+  if (r.exitCode !== 0) r.stderr = `--no-build: image(s) missing on the Docker host: ${r.stderr.trim()}`;
+  return r;
 }
 
 /** Services compose knows of but that the chosen profiles leave out (pghero by default). */
@@ -125,9 +135,12 @@ export async function runVerify(opts: VerifyOptions): Promise<VerifyOutcome> {
     });
     const exemptions = loadExemptions(opts.exemptions, Object.keys(model!.services));
 
-    const built = await progress.phase("build", () => build(target), { failed: (r) => r.exitCode !== 0 });
+    const built =
+      opts.build === false
+        ? await progress.phase("build", () => requireImages(model!), { failed: (r) => r.exitCode !== 0 })
+        : await progress.phase("build", () => build(target), { failed: (r) => r.exitCode !== 0 });
     if (built.exitCode !== 0) {
-      checks.push(stackResult(STACK_CHECKS.build, null, "fail", "docker compose build failed", [
+      checks.push(stackResult(STACK_CHECKS.build, null, "fail", opts.build === false ? "images missing (--no-build)" : "docker compose build failed", [
         { command: built.argv, exitCode: built.exitCode, output: built.stderr.trim().slice(-3000) },
       ]));
     } else {
