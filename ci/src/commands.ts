@@ -2,7 +2,8 @@
 // runs these very argv arrays without an engine (ci/test/module-commands.test.ts).
 export const REPORT_DIR = "/report";
 export const POLICY_ARGS = ["policy", "--no-images", "--format", "json,md,sarif"];
-export const VERIFY_ARGS = ["verify"];
+// The images were built with dockerBuild and loaded into the engine: verify exactly those.
+export const VERIFY_ARGS = ["verify", "--no-build"];
 export const LOAD_IMAGES = ["npx", "tsx", "ci/verifier/release/load-images.ts"];
 export const BUNDLE = ["node", "scripts/build-services.mjs"];
 export const NPM_CI = ["npm", "ci", "--no-audit", "--no-fund"];
