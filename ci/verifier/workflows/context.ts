@@ -17,6 +17,8 @@ export interface HttpResult {
 
 export class WorkflowContext {
   readonly evidence: Evidence[] = [];
+  /** How long queued jobs may take to finish before the queue checks fail. */
+  queueBoundMs = 60_000;
   private apiBase: string | null = null;
 
   constructor(

@@ -26,8 +26,9 @@ export const WORKFLOWS: Workflow[] = [
   pgbouncerPools,
 ];
 
-export async function runWorkflow(w: Workflow, target: ComposeTarget, repoRoot: string): Promise<CheckResult> {
+export async function runWorkflow(w: Workflow, target: ComposeTarget, repoRoot: string, tune?: (ctx: WorkflowContext) => void): Promise<CheckResult> {
   const ctx = new WorkflowContext(target, repoRoot);
+  tune?.(ctx);
   const t0 = performance.now();
   let outcome;
   try {

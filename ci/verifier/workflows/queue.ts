@@ -11,8 +11,6 @@ interface Job {
   lastError: string | null;
 }
 
-const BOUND_MS = 60_000;
-
 async function enqueue(ctx: WorkflowContext, body: Record<string, unknown>, record = true): Promise<string> {
   const r = await ctx.http("POST", "/jobs", body, record);
   const id = (r.body as { id?: unknown })?.id;
@@ -27,7 +25,7 @@ async function job(ctx: WorkflowContext, id: string): Promise<Job> {
 }
 
 /** Wait until every job is in a final state (or the bound passes); returns the last view. */
-async function settle(ctx: WorkflowContext, ids: string[], boundMs = BOUND_MS): Promise<{ jobs: Job[]; ms: number }> {
+async function settle(ctx: WorkflowContext, ids: string[], boundMs = ctx.queueBoundMs): Promise<{ jobs: Job[]; ms: number }> {
   const t0 = Date.now();
   let jobs: Job[] = [];
   await within(boundMs, 300, async () => {
@@ -76,8 +74,8 @@ export const queueCompletes: Workflow = {
     const { jobs, ms } = await settle(ctx, ids);
     const done = jobs.filter((j) => j.status === "succeeded").length;
     return done === ids.length
-      ? pass(`${done}/${ids.length} echo jobs succeeded in ${ms} ms (bound ${BOUND_MS} ms)`)
-      : fail(`${done}/${ids.length} echo jobs succeeded within ${BOUND_MS} ms: ${summarize(jobs)}`);
+      ? pass(`${done}/${ids.length} echo jobs succeeded in ${ms} ms (bound ${ctx.queueBoundMs} ms)`)
+      : fail(`${done}/${ids.length} echo jobs succeeded within ${ctx.queueBoundMs} ms: ${summarize(jobs)}`);
   },
 };
 
@@ -91,10 +89,10 @@ export const queueRetriesThenFails: Workflow = {
   async run(ctx) {
     const reason = `workflow failure ${Date.now()}`;
     const id = await enqueue(ctx, { task: "fail", payload: { message: reason }, maxAttempts: 2 });
-    const { jobs } = await settle(ctx, [id], 90_000);
+    const { jobs } = await settle(ctx, [id], ctx.queueBoundMs + 30_000); // + two retry back-offs
     const j = jobs[0];
     ctx.note(`job ${id}: ${JSON.stringify(j)}`);
-    if (j?.status !== "failed") return fail(`job ${id} is ${j?.status} after 90 s, expected failed`);
+    if (j?.status !== "failed") return fail(`job ${id} is ${j?.status} after ${ctx.queueBoundMs + 30_000} ms, expected failed`);
     if (j.attempts !== 2) return fail(`job ${id} failed after ${j.attempts} attempt(s), expected 2 (maxAttempts)`);
     if (!j.lastError?.includes(reason)) return fail(`job ${id} failed without its error recorded (lastError: ${j.lastError})`);
     const runs = await ctx.psql(`SELECT string_agg(attempt || ':' || coalesce(outcome, '?'), ',' ORDER BY attempt) FROM app.job_runs WHERE job_id = ${Number(id)}`);
