@@ -55,6 +55,9 @@ export function run(cmd: string, args: string[], opts: RunOptions = {}): Promise
         durationMs: performance.now() - started,
       });
     });
+    // A child that exits before reading its stdin makes this write fail with EPIPE; that is
+    // not an error of ours (the exit code says what happened), and unhandled it kills the run.
+    child.stdin!.on("error", () => undefined);
     child.stdin!.end(opts.input ?? "");
   });
 }

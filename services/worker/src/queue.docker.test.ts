@@ -72,6 +72,13 @@ describe("api + worker on the hardened stack", () => {
     expect(await sql(`SELECT count(*) FROM app.job_runs WHERE job_id = ${id} AND outcome = 'succeeded'`)).toBe("1");
   });
 
+  it("an unknown, out-of-range or uuid-shaped job id is 404, a malformed one 400", async () => {
+    for (const id of ["999999999", "9999999999999999999", "0b3e1f4e-7d1a-4c57-9a53-2d6f3b0a9c11"]) {
+      expect((await fetch(`${base}/jobs/${id}`)).status).toBe(404);
+    }
+    expect((await fetch(`${base}/jobs/1%20or%201=1`)).status).toBe(400);
+  });
+
   it("a failing job is retried, then fails with its error recorded on every attempt", async () => {
     const id = await enqueue({ task: "fail", maxAttempts: 2, payload: { message: "broken on purpose" } });
     await settled(id, 60_000);

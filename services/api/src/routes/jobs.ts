@@ -95,7 +95,9 @@ export function registerJobRoutes(app: FastifyInstance, db: pg.Pool): void {
           [req.params.id],
         ));
       } catch (err) {
-        if ((err as { code?: string }).code === "22P02") rows = []; // id shape the column cannot hold
+        // an id the column cannot hold (uuid for a bigint, or beyond bigint) names no job
+        const code = (err as { code?: string }).code;
+        if (code === "22P02" || code === "22003") rows = [];
         else throw err;
       }
       const row = rows[0];
