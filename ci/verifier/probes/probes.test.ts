@@ -26,6 +26,7 @@ describe("canned cases from real containers", () => {
   const expected: Record<(typeof CASES)[number], string[]> = {
     intact: [],
     noshell: [], // gathered by the PID-namespace sidecar
+    "noshell-named-user": [], // sidecar retried as PID 1's uid
     "caps-kept": ["runtime/cap-bnd-justified", "runtime/inspect-agrees"],
     "writable-root": ["runtime/inspect-agrees", "runtime/rootfs-readonly"],
     "tmpfs-root-owned": ["runtime/tmpfs-declared", "runtime/writable-paths"],

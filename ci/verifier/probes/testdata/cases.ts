@@ -8,7 +8,7 @@ const read = (c: string, f: string) => readFileSync(new URL(`./cases/${c}/${f}`,
 
 export const CASES = [
   "intact", "caps-kept", "root-user", "writable-root", "tmpfs-root-owned", "nnp-missing",
-  "seccomp-unconfined", "root-drop-setpriv", "root-drop-su", "noshell",
+  "seccomp-unconfined", "root-drop-setpriv", "root-drop-su", "noshell", "noshell-named-user",
 ] as const;
 
 export function loadCase(name: string): ServiceFacts {
