@@ -73,6 +73,14 @@ describe("build-services", () => {
     expect(r.stderr).toBe(`${name}: configuration error: secret file ${join(dir, "missing")} (from PGPASSWORD_FILE) cannot be read: ENOENT\n`);
   });
 
+  it("worker.mjs --health is 0 with a fresh heartbeat file, 1 with none (the compose healthcheck)", () => {
+    const health = (file: string) =>
+      spawnSync(process.execPath, [join(dir, "worker.mjs"), "--health"], { cwd: dir, env: { ...baseEnv(), HEARTBEAT_FILE: file }, encoding: "utf8" });
+    writeFileSync(join(dir, "hb"), "now\n");
+    expect(health(join(dir, "hb"))).toMatchObject({ status: 0, stdout: "ok\n" });
+    expect(health(join(dir, "no-hb"))).toMatchObject({ status: 1, stdout: `unhealthy: no heartbeat file at ${join(dir, "no-hb")}\n` });
+  });
+
   it("the worker with its secret but no postgres exits 1 with a one-line 'cannot start'", () => {
     const r = spawnSync(process.execPath, [join(dir, "worker.mjs")], {
       cwd: dir,
