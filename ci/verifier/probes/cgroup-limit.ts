@@ -1,12 +1,12 @@
-// pids and memory limits as the kernel applies them (cgroup v1 or v2 files), against the
-// declared compose value and the docker inspect view.
+// Shared judgement of the pids and memory probes: the limit as the kernel applies it
+// (cgroup v1 or v2 files), against the declared compose value and the docker inspect view.
 import type { ServiceFacts } from "./facts.ts";
-import { fail, gatherEvidence, pass, type Outcome, type Probe } from "./probe-kit.ts";
+import { fail, gatherEvidence, pass, type Outcome } from "./probe-kit.ts";
 
 // cgroup v1 reports "no memory limit" as a huge page-aligned number.
 const UNLIMITED_V1 = 2 ** 62;
 
-function judge(f: ServiceFacts, what: "pids" | "memory"): Outcome {
+export function judgeLimit(f: ServiceFacts, what: "pids" | "memory"): Outcome {
   const g = f.gathered!;
   const cg = g.cgroup!;
   const v1 = what === "pids" ? "pids/pids.max" : "memory/memory.limit_in_bytes";
@@ -23,29 +23,3 @@ function judge(f: ServiceFacts, what: "pids" | "memory"): Outcome {
   if (declared !== undefined && value !== declared) return fail(`${what} limit ${value} in effect, declared ${declared}`, ev);
   return pass(`${what} limit ${value} in effect${declared !== undefined ? " as declared" : " (not declared in compose)"}`, ev);
 }
-
-export const pidsLimit: Probe = {
-  meta: {
-    id: "runtime/pids-limit",
-    kind: "runtime",
-    title: "A pids limit is in effect (cgroup), as declared",
-    severity: "medium",
-    refs: ["CIS 5.29"],
-    remediation: "Set `pids_limit` (or deploy.resources.limits.pids) for the service.",
-  },
-  needs: ["cgroup"],
-  evaluate: (f) => judge(f, "pids"),
-};
-
-export const memoryLimit: Probe = {
-  meta: {
-    id: "runtime/memory-limit",
-    kind: "runtime",
-    title: "A memory limit is in effect (cgroup), as declared",
-    severity: "medium",
-    refs: ["CIS 5.11"],
-    remediation: "Set `mem_limit` (or deploy.resources.limits.memory) for the service.",
-  },
-  needs: ["cgroup"],
-  evaluate: (f) => judge(f, "memory"),
-};
