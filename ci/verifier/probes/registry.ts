@@ -49,6 +49,9 @@ export const RUNNING_META: CheckMeta = {
   remediation: "Bring the stack up (`docker compose up -d --wait`) and read the container's logs for why it stopped.",
 };
 
+/** Metadata of every runtime check apex can report (docs, SARIF rule tables). */
+export const RUNTIME_CHECKS: CheckMeta[] = [...PROBES.map((p) => p.meta), RUNNING_META];
+
 export function toResult(meta: CheckMeta, service: string | null, o: Outcome, durationMs?: number): CheckResult {
   return {
     id: meta.id,
