@@ -35,12 +35,12 @@ cmd_backup() {
   log "==> backup $id of database $DB ($PGHOST:$PGPORT)"
 
   local info version version_num owner db_bytes
-  info=$(q -F '|' -d "$DB" -c "SELECT current_setting('server_version'), current_setting('server_version_num'), pg_get_userbyid(datdba), pg_database_size(datname) FROM pg_database WHERE datname = current_database()" 2>&1) ||
+  info=$(q -F '|' -d "$(cs "$DB")" -c "SELECT current_setting('server_version'), current_setting('server_version_num'), pg_get_userbyid(datdba), pg_database_size(datname) FROM pg_database WHERE datname = current_database()" 2>&1) ||
     die "cannot read database $DB: $(err_summary "$info")"
   IFS='|' read -r version version_num owner db_bytes <<<"$info"
 
   # Hold one snapshot open: the dump and the row counts/checksums both read exactly it.
-  coproc SNAP { exec psql -X -q -At -v ON_ERROR_STOP=1 -d "$DB" 2>&1; }
+  coproc SNAP { exec psql -X -q -At -v ON_ERROR_STOP=1 -d "$(cs "$DB")" 2>&1; }
   local snap=""
   printf '%s\n' "BEGIN ISOLATION LEVEL REPEATABLE READ, READ ONLY;" "SELECT pg_export_snapshot();" >&"${SNAP[1]}"
   read -r -t 60 snap <&"${SNAP[0]}" || true
@@ -54,7 +54,7 @@ cmd_backup() {
 
   log "==> pg_dump -Fc $DB"
   local out rc=0
-  out=$(pg_dump -Fc --verbose --snapshot="$snap" -d "$DB" -f "$part/$DB.dump" 2>&1 |
+  out=$(pg_dump -Fc --verbose --snapshot="$snap" -d "$(cs "$DB")" -f "$part/$DB.dump" 2>&1 |
     tee >(grep --line-buffered -E 'dumping contents|error' | sed -u 's/^/    /' >&2)) || rc=$?
   local stats_rc=0
   wait "$stats_pid" || stats_rc=$?
@@ -66,7 +66,7 @@ cmd_backup() {
   SNAP_PID=""
 
   log "==> pg_dumpall --globals-only"
-  out=$(pg_dumpall --globals-only -l postgres -f "$part/globals.sql" 2>&1) || die "backup failed while dumping globals: $(err_summary "$out")"
+  out=$(pg_dumpall --globals-only -l "$(cs postgres)" -f "$part/globals.sql" 2>&1) || die "backup failed while dumping globals: $(err_summary "$out")"
 
   log "==> sha256 + manifest"
   out=$(cd "$part" && sha256sum "$DB.dump" globals.sql tables.tsv 2>&1 >SHA256SUMS) || die "could not write SHA256SUMS: $out"
@@ -189,13 +189,13 @@ verify_dir() {
         [[ $rc -eq 1 ]] && STEP_DETAIL=$(err_summary "$STEP_DETAIL") || STEP_DETAIL="every entry read and decompressed" ;;
       scratch_restore)
         CLEANUP_DBS+=("$scratch")
-        STEP_DETAIL=$(createdb -T template0 --maintenance-db=postgres "$scratch" 2>&1 &&
-          pg_restore --exit-on-error -j "$RESTORE_JOBS" -d "$scratch" "$dump" 2>&1) ||
+        STEP_DETAIL=$(createdb -T template0 --maintenance-db="$(cs postgres)" "$scratch" 2>&1 &&
+          pg_restore --exit-on-error -j "$RESTORE_JOBS" -d "$(cs "$scratch")" "$dump" 2>&1) ||
           { rc=1; STEP_DETAIL=$(err_summary "$STEP_DETAIL"); }
         [[ $rc -eq 0 ]] && STEP_DETAIL="restored into $scratch" ;;
       compare) compare_stats "$dir" "$scratch" || rc=1 ;;
       drop_scratch)
-        STEP_DETAIL=$(dropdb --if-exists --force --maintenance-db=postgres "$scratch" 2>&1) || rc=1
+        STEP_DETAIL=$(dropdb --if-exists --force --maintenance-db="$(cs postgres)" "$scratch" 2>&1) || rc=1
         [[ $rc -eq 0 ]] && { STEP_DETAIL="dropped $scratch"; CLEANUP_DBS=(); } ;;
     esac
     if [[ $rc -ne 0 ]]; then failed=1; status=failed; log "    $name FAILED: $STEP_DETAIL"; else log "    $name ok: $STEP_DETAIL"; fi

@@ -2,7 +2,7 @@
 # `maintenance` (the daily job) and `schedule` (the logical_backup service's main loop).
 
 partitions() {
-  q -F $'\t' -d "$DB" -c "SELECT c.parent_table, i.inhrelid::regclass::text
+  q -F $'\t' -d "$(cs "$DB")" -c "SELECT c.parent_table, i.inhrelid::regclass::text
     FROM partman.part_config c JOIN pg_inherits i ON i.inhparent = c.parent_table::regclass
     ORDER BY 1, 2" | sort
 }
@@ -28,7 +28,7 @@ cmd_maintenance() {
   log "==> pg_partman: CALL partman.run_maintenance_proc()"
   before=$(partitions 2>&1) || die "cannot read partman.part_config: $(err_summary "$before")"
   # a procedure that commits per partition set: must run outside an explicit transaction
-  out=$(q -d "$DB" -c "CALL partman.run_maintenance_proc()" 2>&1) || die "run_maintenance_proc failed: $(err_summary "$out")"
+  out=$(q -d "$(cs "$DB")" -c "CALL partman.run_maintenance_proc()" 2>&1) || die "run_maintenance_proc failed: $(err_summary "$out")"
   after=$(partitions)
   local created=() removed=() line
   while IFS= read -r line; do [[ -n $line ]] && created+=("${line#*$'\t'}"); done < <(comm -13 <(echo "$before") <(echo "$after"))
@@ -37,7 +37,7 @@ cmd_maintenance() {
 
   log "==> pg_partman: check_default()"
   local defaults stuck=()
-  defaults=$(q -F $'\t' -d "$DB" -c "SELECT default_table, count FROM partman.check_default(true) WHERE count > 0" 2>&1) ||
+  defaults=$(q -F $'\t' -d "$(cs "$DB")" -c "SELECT default_table, count FROM partman.check_default(true) WHERE count > 0" 2>&1) ||
     die "check_default failed: $(err_summary "$defaults")"
   while IFS=$'\t' read -r tbl n; do [[ -n $tbl ]] && stuck+=("$tbl=$n"); done <<<"$defaults"
   [[ ${#stuck[@]} -eq 0 ]] && log "    no rows in default partitions" || log "    WARNING rows in default partitions: ${stuck[*]}"
@@ -46,7 +46,7 @@ cmd_maintenance() {
   # partitioned parent (autovacuum never ANALYZEs a partitioned parent).
   log "==> VACUUM (ANALYZE) of busy tables"
   local tables=() t
-  mapfile -t tables < <(q -d "$DB" -c "
+  mapfile -t tables < <(q -d "$(cs "$DB")" -c "
     SELECT format('%I.%I', s.schemaname, s.relname) FROM pg_stat_user_tables s JOIN pg_class c ON c.oid = s.relid
      WHERE NOT c.relispartition -- a partition is vacuumed with its parent, below
        AND (s.n_dead_tup > 1000 OR s.n_mod_since_analyze > 1000
@@ -57,19 +57,19 @@ cmd_maintenance() {
     ORDER BY 1")
   local vacuumed=()
   for t in "${tables[@]}"; do
-    out=$(q -d "$DB" -c "VACUUM (ANALYZE) $t" 2>&1) || die "VACUUM (ANALYZE) $t failed: $(err_summary "$out")"
+    out=$(q -d "$(cs "$DB")" -c "VACUUM (ANALYZE) $t" 2>&1) || die "VACUUM (ANALYZE) $t failed: $(err_summary "$out")"
     vacuumed+=("$t")
   done
   log "    ${#vacuumed[@]} table(s): ${vacuumed[*]:-none}"
 
   log "==> pg_stat_statements snapshot"
   local pgss snap_rows=0
-  pgss=$(q -d "$DB" -c "SELECT extversion FROM pg_extension WHERE extname = 'pg_stat_statements'")
+  pgss=$(q -d "$(cs "$DB")" -c "SELECT extversion FROM pg_extension WHERE extname = 'pg_stat_statements'")
   if [[ -z $pgss ]]; then
-    out=$(q -d "$DB" -c "CREATE EXTENSION IF NOT EXISTS pg_stat_statements" 2>&1) || die "pg_stat_statements unavailable: $(err_summary "$out")"
+    out=$(q -d "$(cs "$DB")" -c "CREATE EXTENSION IF NOT EXISTS pg_stat_statements" 2>&1) || die "pg_stat_statements unavailable: $(err_summary "$out")"
   fi
   # snapshot and reset in one transaction, so that no statistics fall between two days
-  snap_rows=$(q -d "$DB" 2>&1 <<SQL
+  snap_rows=$(q -d "$(cs "$DB")" 2>&1 <<SQL
 SET client_min_messages = warning;
 CREATE SCHEMA IF NOT EXISTS ops;
 CREATE TABLE IF NOT EXISTS ops.pg_stat_statements_snapshot AS

@@ -1,7 +1,7 @@
 # shellcheck shell=bash
 # `restore`, `list` and `prune`.
 
-db_exists() { [[ $(echo "SELECT 1 FROM pg_database WHERE datname = :'n'" | q -d postgres -v n="$1") == 1 ]]; }
+db_exists() { [[ $(echo "SELECT 1 FROM pg_database WHERE datname = :'n'" | q -d "$(cs postgres)" -v n="$1") == 1 ]]; }
 
 # Restore into a fresh database under a temporary name, check it, and only then swap it in:
 # whatever fails, the existing database is left as it was.
@@ -38,8 +38,8 @@ cmd_restore() {
   log "==> restoring $id into $tmpdb"
   CLEANUP_DBS+=("$tmpdb")
   local out
-  out=$(createdb -T template0 ${owner:+-O "$owner"} --maintenance-db=postgres "$tmpdb" 2>&1) || die "cannot create $tmpdb: $(err_summary "$out")"
-  out=$(pg_restore --exit-on-error -j "$RESTORE_JOBS" -d "$tmpdb" "$dir/$src.dump" 2>&1) ||
+  out=$(createdb -T template0 ${owner:+-O "$owner"} --maintenance-db="$(cs postgres)" "$tmpdb" 2>&1) || die "cannot create $tmpdb: $(err_summary "$out")"
+  out=$(pg_restore --exit-on-error -j "$RESTORE_JOBS" -d "$(cs "$tmpdb")" "$dir/$src.dump" 2>&1) ||
     die "restore failed, \"$into\" untouched: $(err_summary "$out")"
   local vstatus=null
   if [[ $verify -eq 1 ]]; then
@@ -50,9 +50,9 @@ cmd_restore() {
   fi
   if [[ $exists -eq 1 ]]; then
     log "==> --force: replacing existing database $into"
-    out=$(echo "DROP DATABASE :\"n\" WITH (FORCE)" | q -d postgres -v n="$into" 2>&1) || die "cannot drop $into: $(err_summary "$out")"
+    out=$(echo "DROP DATABASE :\"n\" WITH (FORCE)" | q -d "$(cs postgres)" -v n="$into" 2>&1) || die "cannot drop $into: $(err_summary "$out")"
   fi
-  out=$(echo "ALTER DATABASE :\"t\" RENAME TO :\"n\"" | q -d postgres -v t="$tmpdb" -v n="$into" 2>&1) ||
+  out=$(echo "ALTER DATABASE :\"t\" RENAME TO :\"n\"" | q -d "$(cs postgres)" -v t="$tmpdb" -v n="$into" 2>&1) ||
     die "cannot rename $tmpdb to $into: $(err_summary "$out")"
   CLEANUP_DBS=()
   log "==> restored $id into $into in $(($(now_ms) - t0)) ms"
