@@ -11,6 +11,10 @@ const lastJson = (stdout: string) => JSON.parse(stdout.trim().split("\n").pop() 
 /** Names in the backups directory: finished backups and leftovers alike. */
 const entries = async (s: TestStack) => (await s.inBackup(`ls -A ${DIR}`)).stdout.split("\n").filter(Boolean);
 
+/** An old finished (unverified) backup, as far as list/prune can tell: a dir with a manifest. */
+const fakeOld = (s: TestStack, id: string) =>
+  s.inBackup(`mkdir ${DIR}/$1 && printf '{\\n  "id": "%s",\\n  "bytes": 1,\\n  "verification": null\\n}\\n' "$1" > ${DIR}/$1/manifest.json`, id);
+
 describe("manage on the real stack", () => {
   const s = testStack("apex-manage-fault");
   let intact = "";
@@ -34,6 +38,15 @@ describe("manage on the real stack", () => {
     const m = JSON.parse((await s.inBackup(`cat ${DIR}/$1/manifest.json`, intact)).stdout);
     expect(m.verification.status).toBe("passed");
     expect(m.tables.length).toBeGreaterThan(5);
+  });
+
+  it("prune deletes backups past retention once a newer verified backup exists, never that one", async () => {
+    const old = "apex-20200101T000000Z-0001";
+    expect((await fakeOld(s, old)).exitCode).toBe(0);
+    const r = await s.manage(["prune", "--keep-days", "7", "--json"]);
+    expect(r.exitCode, r.stderr).toBe(0);
+    expect(lastJson(r.stdout).prune).toMatchObject({ pruned: [old], newestVerified: intact });
+    expect(await entries(s)).toContain(intact);
   });
 
   it("a dump corrupted after it was written fails --verify at sha256", async () => {
@@ -111,6 +124,16 @@ describe("manage with a backups volume that fills up", () => {
     await s.psql("CREATE TABLE app.fault_fill AS SELECT g, md5(random()::text) || md5(random()::text) AS v FROM generate_series(1, 60000) g");
   });
   afterAll(() => s.down());
+
+  it("prune deletes nothing while no verified backup exists", async () => {
+    const old = "apex-20200101T000000Z-0002";
+    expect((await fakeOld(s, old)).exitCode).toBe(0);
+    const r = await s.manage(["prune", "--keep-days", "1", "--json"]);
+    expect(r.exitCode, r.stderr).toBe(0);
+    expect(lastJson(r.stdout).prune).toMatchObject({ pruned: [], newestVerified: null });
+    expect(await entries(s)).toEqual([old]);
+    await s.inBackup(`rm -r ${DIR}/$1`, old);
+  });
 
   it("gives a clear error and leaves nothing that looks finished", async () => {
     const r = await s.manage(["backup", "--type=full", "--verify"]);

@@ -1,4 +1,5 @@
 // Backups under hardening, through `scripts/manage` exactly as operators run it.
+import { lastLine } from "./context.ts";
 import { fail, pass, rand, type Workflow } from "./workflow.ts";
 
 export const backupRoundtrip: Workflow = {
@@ -16,13 +17,13 @@ export const backupRoundtrip: Workflow = {
   async run(ctx) {
     const b = await ctx.manage(["backup", "--type=full", "--verify"]);
     if (b.r.exitCode !== 0 || b.json?.verification !== "passed")
-      return fail(`backup --verify exited ${b.r.exitCode}: ${b.json?.error ?? `verification ${b.json?.verification ?? "missing"}`}`);
+      return fail(`backup --verify exited ${b.r.exitCode}: ${b.json?.verification ? `verification ${b.json.verification}` : lastLine(b.r)}`);
     const id = String(b.json.id);
     const into = `apex_roundtrip_${rand()}`;
     try {
       const r = await ctx.manage(["restore", id, "--into", into, "--verify"]);
       if (r.r.exitCode !== 0 || r.json?.verification !== "passed")
-        return fail(`restore ${id} --into ${into} --verify exited ${r.r.exitCode}: ${r.json?.error ?? "not verified"}`);
+        return fail(`restore ${id} --into ${into} --verify exited ${r.r.exitCode}: ${r.r.exitCode === 0 ? "not verified" : lastLine(r.r)}`);
       return pass(`backup ${id} (${b.json.tables} tables, ${b.json.rows} rows) verified and restored into ${into} with identical counts and checksums`);
     } finally {
       await ctx.psql(`DROP DATABASE IF EXISTS "${into}" WITH (FORCE)`, { db: "postgres", note: "cleanup" }).catch(() => undefined);
