@@ -12,7 +12,9 @@ const root = fileURLToPath(new URL("..", import.meta.url));
 const project = `apex-stack-${randomBytes(4).toString("hex")}`;
 const target: ComposeTarget = { files: [join(root, "infra/compose.yaml")], projectName: project };
 // Ephemeral api port whatever the caller's shell says: another project may be running.
-const env = { ...process.env, APEX_API_PORT: "" };
+// Our own image tag: other stacks on this host rebuild apex/*:local while we run.
+const tag = project;
+const env = { ...process.env, APEX_API_PORT: "", APEX_IMAGE_PREFIX: "apex", APEX_TAG: tag };
 const LONG_RUNNING = ["postgres", "logical_backup", "pgbouncer", "valkey", "memcached", "api", "worker"];
 
 const dc = (args: string[], timeoutMs = 120_000): Promise<RunResult> => compose(target, args, { env, timeoutMs });
@@ -68,6 +70,10 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await dc(["down", "-v", "--remove-orphans", "--timeout", "10"], 180_000);
+  // Only the tags: the layers stay shared with apex/*:local and the build cache.
+  const tags = await docker(["image", "ls", "--format", "{{.Repository}}:{{.Tag}}", "--filter", `reference=apex/*:${tag}`]);
+  const refs = tags.stdout.split("\n").filter(Boolean);
+  if (refs.length) await docker(["rmi", ...refs]);
 });
 
 describe("hardened stack", () => {
@@ -136,6 +142,26 @@ describe("hardened stack", () => {
     expect(await ok(direct("show pg_partman_bgw.role"), "bgw role")).toBe("apex_partman");
   });
 
+  it("has pg_partman's background worker, as the non-superuser role, recreate a missing partition", async () => {
+    // pg_partman premakes beyond the newest child (it does not fill gaps): drop the newest.
+    const last = await ok(direct(
+      "select partition_tablename from partman.show_partitions('app.events', 'DESC') limit 1",
+    ), "newest partition");
+    expect(last).toMatch(/^events_p\d{8}$/);
+    await ok(direct(`drop table app.${last}`), "drop the newest premade partition");
+    // Run the worker every 2 s in this throwaway project (the shipped interval is an hour).
+    await ok(direct("alter system set pg_partman_bgw.interval = 2"), "alter system");
+    await ok(direct("select pg_reload_conf()"), "reload");
+    let owner = "";
+    for (let i = 0; i < 40 && owner === ""; i++) {
+      await new Promise((r) => setTimeout(r, 500));
+      owner = await ok(direct(`select tableowner from pg_tables where schemaname = 'app' and tablename = '${last}'`), "owner");
+    }
+    expect(owner).toBe("apex_partman");
+    await ok(direct("alter system reset pg_partman_bgw.interval"), "alter system reset");
+    await ok(direct("select pg_reload_conf()"), "reload");
+  });
+
   it("stores and reads in valkey, refuses anonymous clients, and BGSAVE lands on its volume", async () => {
     expect(await ok(valkey("set apex:stack-test hello"), "valkey set")).toBe("OK");
     expect(await ok(valkey("get apex:stack-test"), "valkey get")).toBe("hello");
@@ -193,7 +219,7 @@ describe("hardened stack", () => {
   it("comes up a second time on the same images and volumes, data intact, no re-initialisation", async () => {
     const imagesBefore = (await ps()).map((r) => `${r.Service}=${r.Image}`).sort();
     const ids = async () => {
-      const out = await ok(docker(["image", "ls", "-q", "--no-trunc", "--filter", "reference=apex/*"]), "image ls");
+      const out = await ok(docker(["image", "ls", "--no-trunc", "--format", "{{.Repository}}:{{.Tag}}={{.ID}}", "--filter", `reference=apex/*:${tag}`]), "image ls");
       return out.split("\n").sort();
     };
     const imageIdsBefore = await ids();
