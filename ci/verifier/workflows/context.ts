@@ -89,6 +89,25 @@ export class WorkflowContext {
   }
 
   async http(method: "GET" | "POST", path: string, body?: unknown, record = true): Promise<HttpResult> {
+    const { url, status, headers, text } = apiReachableFromHere()
+      ? await this.httpFromHost(method, path, body)
+      : await this.httpFromInside(method, path, body);
+    let parsed: unknown = text;
+    try {
+      parsed = JSON.parse(text);
+    } catch {
+      /* not JSON: keep the text */
+    }
+    if (record)
+      this.evidence.push({
+        command: [method, url, ...(body === undefined ? [] : [JSON.stringify(body)])],
+        exitCode: status,
+        output: `${status} x-cache=${headers["x-cache"] ?? "-"} ${text.slice(0, 500)}`,
+      });
+    return { status, headers, body: parsed };
+  }
+
+  private async httpFromHost(method: string, path: string, body?: unknown): Promise<RawHttp> {
     const url = `${await this.api()}${path}`;
     const res = await fetch(url, {
       method,
@@ -96,22 +115,47 @@ export class WorkflowContext {
       body: body === undefined ? undefined : JSON.stringify(body),
       signal: AbortSignal.timeout(15_000),
     });
-    const text = await res.text();
-    let parsed: unknown = text;
-    try {
-      parsed = JSON.parse(text);
-    } catch {
-      /* not JSON: keep the text */
-    }
-    const headers = Object.fromEntries(res.headers.entries());
-    if (record)
-      this.evidence.push({
-        command: [method, url, ...(body === undefined ? [] : [JSON.stringify(body)])],
-        exitCode: res.status,
-        output: `${res.status} x-cache=${headers["x-cache"] ?? "-"} ${text.slice(0, 500)}`,
-      });
-    return { status: res.status, headers, body: parsed };
+    return { url, status: res.status, headers: Object.fromEntries(res.headers.entries()), text: await res.text() };
   }
+
+  /**
+   * When the Docker host is another machine (Docker-in-Dagger, a remote DOCKER_HOST) the
+   * published port is on its loopback, not ours: ask the api container's own node instead.
+   */
+  private async httpFromInside(method: string, path: string, body?: unknown): Promise<RawHttp> {
+    const url = `http://127.0.0.1:8080${path}`;
+    // One at a time, with few threads: every node started in the api container counts
+    // against its pids_limit, and a thread that cannot be created is a fatal V8 error.
+    const argv = ["exec", "-T", "-e", "UV_THREADPOOL_SIZE=1", "api", "node", "--v8-pool-size=1", "-e", IN_CONTAINER_FETCH, method, url, body === undefined ? "" : JSON.stringify(body)];
+    const turn = insideQueue.then(() => compose(this.target, argv, { timeoutMs: 30_000 }));
+    insideQueue = turn.then(() => undefined, () => undefined);
+    const r = await turn;
+    if (r.exitCode !== 0) throw new WorkflowError(`request from inside the api container failed: ${lastLine(r)}`);
+    return { url: `api:${url}`, ...(JSON.parse(r.stdout) as Omit<RawHttp, "url">) };
+  }
+}
+
+let insideQueue: Promise<void> = Promise.resolve();
+
+interface RawHttp {
+  url: string;
+  status: number;
+  headers: Record<string, string>;
+  text: string;
+}
+
+// Run by the api image's node; prints {status, headers, text} as one JSON line.
+const IN_CONTAINER_FETCH = `const [m, u, b] = process.argv.slice(1);
+fetch(u, { method: m, headers: b ? { "content-type": "application/json" } : {}, body: b || undefined, signal: AbortSignal.timeout(15000) })
+  .then(async (r) => console.log(JSON.stringify({ status: r.status, headers: Object.fromEntries(r.headers), text: await r.text() })))
+  .catch((e) => { console.error(String(e)); process.exit(1); });`;
+
+/** The api's published port is reachable from here only when the engine is local. */
+export function apiReachableFromHere(env: NodeJS.ProcessEnv = process.env): boolean {
+  if (env.APEX_API_FROM === "inside") return false;
+  if (env.APEX_API_FROM === "host") return true;
+  const host = env.DOCKER_HOST ?? "";
+  return host === "" || host.startsWith("unix://") || /^tcp:\/\/(127\.|localhost[:/]|\[::1\])/.test(host);
 }
 
 export function lastLine(r: RunResult): string {

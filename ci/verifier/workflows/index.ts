@@ -1,6 +1,8 @@
 // The workflow checks (the seeds' full_workflow + manage_env): operations exercised on the
-// running stack with the posture in place. One explicit list, run in order: later checks
-// rely on earlier ones (restore-refuses-existing uses the round trip's backup).
+// running stack with the posture in place. One explicit list of groups: checks inside a
+// group run in order (restore-refuses-existing uses the round trip's backup; the queue
+// checks restart and scale the worker; maintenance would wait on the dump's locks), while
+// groups touch different parts of the stack and run at the same time.
 import type { ComposeTarget } from "../docker.ts";
 import type { CheckResult } from "../types.ts";
 import { backupRoundtrip, restoreRefusesExisting } from "./backup.ts";
@@ -11,20 +13,13 @@ import { queueCompletes, queueDrains, queueExclusive, queueRetriesThenFails, que
 import { memcachedRoundtrip, pgbouncerPools, valkeyPersistence } from "./services.ts";
 import type { Workflow } from "./workflow.ts";
 
-export const WORKFLOWS: Workflow[] = [
-  manageEnv,
-  backupRoundtrip,
-  restoreRefusesExisting,
-  maintenancePartitions,
-  queueCompletes,
-  queueRetriesThenFails,
-  queueExclusive,
-  queueDrains,
-  queueSurvivesRestart,
-  valkeyPersistence,
-  memcachedRoundtrip,
-  pgbouncerPools,
+export const WORKFLOW_GROUPS: Workflow[][] = [
+  [queueCompletes, queueRetriesThenFails, queueExclusive, queueDrains, queueSurvivesRestart],
+  [backupRoundtrip, restoreRefusesExisting, maintenancePartitions],
+  [manageEnv, valkeyPersistence, memcachedRoundtrip, pgbouncerPools],
 ];
+
+export const WORKFLOWS: Workflow[] = WORKFLOW_GROUPS.flat();
 
 export async function runWorkflow(w: Workflow, target: ComposeTarget, repoRoot: string, tune?: (ctx: WorkflowContext) => void): Promise<CheckResult> {
   const ctx = new WorkflowContext(target, repoRoot);
@@ -53,10 +48,13 @@ export async function runWorkflow(w: Workflow, target: ComposeTarget, repoRoot: 
 }
 
 export async function runWorkflows(opts: { target: ComposeTarget; repoRoot: string; only?: string[] }): Promise<CheckResult[]> {
-  const out: CheckResult[] = [];
-  for (const w of WORKFLOWS) {
-    if (opts.only && !opts.only.includes(w.meta.id)) continue;
-    out.push(await runWorkflow(w, opts.target, opts.repoRoot));
-  }
-  return out;
+  const wanted = (w: Workflow) => !opts.only || opts.only.includes(w.meta.id);
+  const groups = await Promise.all(
+    WORKFLOW_GROUPS.map(async (group) => {
+      const out: CheckResult[] = [];
+      for (const w of group.filter(wanted)) out.push(await runWorkflow(w, opts.target, opts.repoRoot));
+      return out;
+    }),
+  );
+  return groups.flat();
 }

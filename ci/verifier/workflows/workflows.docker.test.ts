@@ -104,3 +104,22 @@ describe("workflow checks on the real stack", () => {
     for (const r of results) expect(r.evidence.length).toBeGreaterThan(0);
   });
 });
+
+describe("workflow checks against a Docker host that is not this machine", () => {
+  const s = testStack("apex-workflows-remote");
+  beforeAll(() => s.up());
+  afterAll(() => s.down());
+
+  it("reach the api from inside its container when its published port is not ours", async () => {
+    const saved = process.env.APEX_API_FROM;
+    process.env.APEX_API_FROM = "inside"; // what a tcp:// DOCKER_HOST (Docker-in-Dagger) selects
+    try {
+      const r = await runWorkflow(queueCompletes, s.target, REPO_ROOT);
+      expect(r.status, r.message).toBe("pass");
+      expect(r.evidence.some((e) => e.command?.[1]?.startsWith("api:http://127.0.0.1:8080/jobs"))).toBe(true);
+    } finally {
+      if (saved === undefined) delete process.env.APEX_API_FROM;
+      else process.env.APEX_API_FROM = saved;
+    }
+  });
+});
