@@ -21,7 +21,7 @@ interface Workflow {
 }
 const load = (name: string) => parse(readFileSync(join(ROOT, ".github/workflows", name), "utf8")) as Workflow;
 const steps = (w: Workflow) => Object.values(w.jobs).flatMap((j) => j.steps);
-const readme = readFileSync(join(ROOT, "ci/README-dagger.md"), "utf8");
+const readme = readFileSync(join(ROOT, "README.md"), "utf8");
 const engine = JSON.parse(readFileSync(join(ROOT, "dagger.json"), "utf8")).engineVersion as string;
 
 describe("verify.yml", () => {
