@@ -35,7 +35,8 @@ export function loadExemptions(file: string, knownServices: string[]): Exemption
   const bad = (msg: string, n?: unknown): never => {
     throw new UsageError(msg, rel, lineOf(n));
   };
-  if (doc.errors[0]) bad(`malformed YAML: ${doc.errors[0].message.split("\n")[0]}`, undefined);
+  const err = doc.errors[0];
+  if (err) throw new UsageError(`malformed YAML: ${err.message.split("\n")[0]}`, rel, lc.linePos(err.pos[0]).line);
   const list = doc.get("exemptions", true);
   if (list === undefined || (isScalar(list) && list.value === null)) return [];
   if (!isSeq(list)) return bad("`exemptions` must be a list", list);

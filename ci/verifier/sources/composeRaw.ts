@@ -42,7 +42,7 @@ export function readRawCompose(files: string[], repoRoot: string): RawCompose {
     const lc = new LineCounter();
     const doc = parseDocument(readFileSync(file, "utf8"), { lineCounter: lc, prettyErrors: false });
     const err = doc.errors[0];
-    if (err) throw new UsageError(`malformed YAML: ${err.message.split("\n")[0]}`, rel, err.linePos?.[0].line);
+    if (err) throw new UsageError(`malformed YAML: ${err.message.split("\n")[0]}`, rel, lc.linePos(err.pos[0]).line);
     const at = (n: { range?: [number, number, number] | null } | null | undefined): Location => ({
       file: rel,
       line: n?.range ? lc.linePos(n.range[0]).line : undefined,
