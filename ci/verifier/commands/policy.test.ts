@@ -4,6 +4,8 @@ import { spawnSync } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import Ajv from "ajv";
+import addFormats from "ajv-formats";
 import { afterAll, describe, expect, it } from "vitest";
 
 const TD = "ci/verifier/testdata/policy";
@@ -28,8 +30,16 @@ describe("apex policy (CLI)", () => {
   });
 
   it("exit 1 on the seed's current configuration, failures first in the summary", () => {
-    const r = apex(`${TD}/seed-current/compose.yaml`);
+    const r = apex(`${TD}/seed-current/compose.yaml`, undefined, ["--format", "json,sarif"]);
     expect(r.code).toBe(1);
+    // The SARIF of a real run validates against the official schema and points at file:line.
+    const ajv = new Ajv({ strict: false });
+    addFormats(ajv);
+    const validate = ajv.compile(JSON.parse(readFileSync("ci/verifier/report/schema/sarif-schema-2.1.0.json", "utf8")));
+    const sarif = JSON.parse(readFileSync(join(r.dir, "report.sarif"), "utf8"));
+    expect(validate(sarif)).toBe(true);
+    expect(sarif.runs[0].results).toHaveLength(6);
+    expect(sarif.runs[0].results[0].locations[0].physicalLocation).toEqual({ artifactLocation: { uri: `${TD}/seed-current/compose.yaml`, uriBaseId: "%SRCROOT%" }, region: { startLine: 22 } });
     const lines = r.stdout.trim().split("\n");
     expect(lines.slice(0, 6).every((l) => l.startsWith("FAIL"))).toBe(true);
     expect(lines[0]).toBe(`FAIL   api compose/tmpfs-owner ${TD}/seed-current/compose.yaml:22: tmpfs /tmp: no uid= (mounted root-owned); no gid=; no mode= (use 1777 for /tmp)`);

@@ -42,7 +42,7 @@ function result(c: CheckResult, ruleIndex: number) {
       : {}),
     partialFingerprints: { apexCheck: `${c.id}/${c.service ?? "-"}` },
     ...(c.status === "waived"
-      ? { suppressions: [{ kind: "external", status: "accepted", justification: c.waiver?.reason ?? c.message }] }
+      ? { suppressions: [{ kind: "external", state: "accepted", justification: c.waiver?.reason ?? c.message }] }
       : {}),
     properties: { service: c.service, refs: c.refs },
   };
