@@ -4,10 +4,11 @@ import { spawnSync } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import Ajv from "ajv";
-import addFormats from "ajv-formats";
+import { Ajv } from "ajv";
+import addFormatsModule from "ajv-formats";
 import { afterAll, describe, expect, it } from "vitest";
 
+const addFormats = addFormatsModule as unknown as (a: Ajv) => Ajv; // CJS default under NodeNext
 const TD = "ci/verifier/testdata/policy";
 const out = mkdtempSync(join(tmpdir(), "apex-policy-"));
 afterAll(() => rmSync(out, { recursive: true, force: true }));
@@ -27,6 +28,13 @@ describe("apex policy (CLI)", () => {
     const report = JSON.parse(readFileSync(join(r.dir, "report.json"), "utf8"));
     expect(report).toMatchObject({ status: "pass", command: "policy" });
     expect(r.stdout).toMatch(/apex policy: PASS — 0 failed/);
+  });
+
+  it("exit 0 on the repository itself (infra/compose.yaml + services/*/Dockerfile + infra/exemptions.yaml)", () => {
+    const dir = mkdtempSync(join(out, "repo-"));
+    const r = spawnSync(process.execPath, ["bin/apex.mjs", "policy", "--no-images", "-o", dir], { encoding: "utf8", timeout: 60_000 });
+    expect(r.stdout).toMatch(/apex policy: PASS — 0 failed/);
+    expect(r.status).toBe(0);
   });
 
   it("exit 1 on the seed's current configuration, failures first in the summary", () => {

@@ -1,13 +1,14 @@
 // SARIF is checked against the official OASIS 2.1.0 schema (schema/README.md) with ajv,
 // on the hand-built sample report (renderers are pure functions of the Report).
 import { readFileSync } from "node:fs";
-import Ajv from "ajv";
-import addFormats from "ajv-formats";
+import { Ajv } from "ajv";
+import addFormatsModule from "ajv-formats";
 import { describe, expect, it } from "vitest";
 import { rules } from "../rules/registry.ts";
 import { renderSarif } from "./sarif.ts";
 import { sampleReport } from "./testdata/sample-report.ts";
 
+const addFormats = addFormatsModule as unknown as (a: Ajv) => Ajv;
 const schema = JSON.parse(readFileSync(new URL("./schema/sarif-schema-2.1.0.json", import.meta.url), "utf8"));
 // strict: false — the official schema has `default`s that ajv's strict mode would reject.
 const ajv = new Ajv({ strict: false, allErrors: true });
