@@ -7,7 +7,7 @@ export const VERIFY_ARGS = ["verify", "--no-build"];
 export const LOAD_IMAGES = ["npx", "tsx", "ci/verifier/release/load-images.ts"];
 export const BUNDLE = ["node", "scripts/build-services.mjs"];
 // Installs the lock's versions (as scripts/ensure-deps.sh does: npm ci rejects this lock).
-export const NPM_CI = ["npm", "install", "--no-save", "--no-audit", "--no-fund"];
+export const NPM_INSTALL = ["npm", "install", "--no-save", "--no-audit", "--no-fund"];
 
 /** `npx apex <args> --out /report`. */
 export const apexArgv = (args: string[], out = REPORT_DIR) => ["npx", "apex", ...args, "--out", out];

@@ -1,7 +1,7 @@
 // The hermetic toolbox every step runs in: node (verifier, bundler) plus the static docker
 // CLI with its compose v2 and buildx plugins, copied from Docker's official CLI image.
 import { dag, type Container, type Directory } from "@dagger.io/dagger";
-import { BUNDLE, NPM_CI } from "./commands.js";
+import { BUNDLE, NPM_INSTALL } from "./commands.js";
 
 export const NODE_IMAGE = "node:20-bookworm-slim";
 export const DOCKER_CLI_IMAGE = "docker:27-cli";
@@ -22,7 +22,7 @@ export function workspace(source: Directory): Container {
   return toolbox()
     .withDirectory(WORKDIR, source)
     .withWorkdir(WORKDIR)
-    .withExec(NPM_CI);
+    .withExec(NPM_INSTALL);
 }
 
 /** The workspace after `node scripts/build-services.mjs`: api/worker bundles in services/<name>/dist. */

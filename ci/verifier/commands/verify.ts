@@ -133,7 +133,9 @@ export async function runVerify(opts: VerifyOptions): Promise<VerifyOutcome> {
       secrets = loadSecretValues();
       return versions;
     });
-    const exemptions = loadExemptions(opts.exemptions, Object.keys(model!.services));
+    // Exemptions may name services of profiles this run leaves out (pghero).
+    const notRun = await servicesNotRun(target);
+    const exemptions = loadExemptions(opts.exemptions, [...Object.keys(model!.services), ...notRun]);
 
     const built =
       opts.build === false
@@ -178,7 +180,7 @@ export async function runVerify(opts: VerifyOptions): Promise<VerifyOutcome> {
         { failed: (ok) => !ok },
       );
     }
-    for (const svc of await servicesNotRun(target))
+    for (const svc of notRun)
       checks.push(stackResult(STACK_CHECKS.notRun, svc, "skip",
         `${svc} is in a compose profile that is not enabled (its upstream image cannot be pulled where no registry is reachable); enable it with --profile`));
 
