@@ -1,6 +1,6 @@
 // `npx apex <command>`: argument parsing and exit codes only. Each command lives in
 // commands/<name>.ts and returns its exit code; nothing here knows what a check is.
-import { Command, Option, CommanderError } from "commander";
+import { Command, CommanderError } from "commander";
 import { UsageError, EXIT_USAGE } from "./errors.ts";
 
 export const FORMATS = ["json", "md", "junit", "sarif", "html"] as const;

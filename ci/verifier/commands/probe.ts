@@ -1,7 +1,6 @@
-// `apex probe`: runtime probes against a running compose project. Writes the report
-// (report/index.ts renderers when present, else report.json), prints failures, exit 0/1.
-import { existsSync, mkdirSync, writeFileSync } from "node:fs";
-import { join } from "node:path";
+// `apex probe`: runtime probes against a running compose project. Writes the report,
+// prints failures, exit 0/1.
+import { existsSync } from "node:fs";
 import { EXIT_FAIL, EXIT_PASS, UsageError } from "../errors.ts";
 import { applyExemptions, loadExemptions } from "../exemptions.ts";
 import { evaluateCollected } from "../probe.ts";
@@ -10,32 +9,14 @@ import { buildReport } from "../report/build.ts";
 import { loadResolvedCompose } from "../sources/compose.ts";
 import { loadSecretValues, redactDeep } from "../redact.ts";
 import type { ComposeTarget } from "../docker.ts";
-import type { Report } from "../types.ts";
-import type { Format } from "../cli.ts";
+import type { CommonOptions } from "../cli.ts";
+import { writeReport } from "../report/index.ts";
 
-export interface ProbeOptions {
-  compose: string[];
-  profile: string[];
-  format: Format[];
-  out: string;
-  projectName?: string;
+export interface ProbeOptions extends CommonOptions {
   exemptions: string;
 }
 
 const DEFAULT_EXEMPTIONS = "infra/exemptions.yaml";
-
-async function write(report: Report, formats: Format[], out: string): Promise<string[]> {
-  // The renderers module belongs to the report engineer; use it when it is there.
-  const mod = "../report/index.ts";
-  if (existsSync(new URL(mod, import.meta.url))) {
-    const { writeReport } = await import(mod);
-    return writeReport(report, formats, out);
-  }
-  mkdirSync(out, { recursive: true });
-  const file = join(out, "report.json");
-  writeFileSync(file, JSON.stringify(report, null, 2) + "\n");
-  return [file];
-}
 
 export async function run(opts: ProbeOptions): Promise<number> {
   const startedAt = new Date();
@@ -60,7 +41,7 @@ export async function run(opts: ProbeOptions): Promise<number> {
     project,
     phases: [{ name: "probe", status: failed ? "fail" : "pass", durationMs: Math.round(performance.now() - t0) }],
   }), loadSecretValues());
-  const files = await write(report, opts.format, opts.out);
+  const files = writeReport(report, opts.format, opts.out);
   for (const x of report.checks.filter((x) => x.status === "fail")) process.stdout.write(`FAIL ${x.service} ${x.id}: ${x.message}\n`);
   const s = report.summary;
   process.stdout.write(`probe ${report.project}: ${c.facts.length} container(s), ${s.pass} pass, ${s.fail} fail, ${s.skip} skip, ${s.waived} waived -> ${files.join(", ")}\n`);

@@ -9,8 +9,7 @@ import { loadResolvedCompose, type ResolvedCompose } from "../sources/compose.ts
 import { createProgress } from "../progress.ts";
 import { loadSecretValues, redact, redactDeep } from "../redact.ts";
 import { buildReport } from "../report/build.ts";
-import { writeReport } from "../report/index.ts";
-import { renderers } from "../report/index.ts";
+import { renderers, writeReport } from "../report/index.ts";
 import { STACK_CHECKS, stackResult } from "../stack/checks.ts";
 import { build, down, failureEvidence, leftovers, up, waitReady } from "../stack/lifecycle.ts";
 import { buildMatrix } from "../report/matrix.ts";
@@ -19,14 +18,9 @@ import { runProbes } from "../probe.ts";
 import { runWorkflows } from "../workflows/index.ts";
 import { applyExemptions, loadExemptions } from "../exemptions.ts";
 import type { CheckResult, ImageInfo, Report } from "../types.ts";
-import type { Format } from "../cli.ts";
+import type { CommonOptions } from "../cli.ts";
 
-export interface VerifyOptions {
-  compose: string[];
-  profile: string[];
-  format: Format[];
-  out: string;
-  projectName?: string;
+export interface VerifyOptions extends CommonOptions {
   exemptions: string;
   keep?: boolean;
   skipWorkflows?: boolean;
@@ -213,7 +207,7 @@ export async function runVerify(opts: VerifyOptions): Promise<VerifyOutcome> {
     buildReport({ command: "verify", startedAt, checks, phases: progress.phases, composeFiles: opts.compose, project, extra }),
     secrets,
   );
-  const files = await writeReport(report, opts.format, opts.out);
+  const files = writeReport(report, opts.format, opts.out);
   if (process.env.GITHUB_STEP_SUMMARY) appendFileSync(process.env.GITHUB_STEP_SUMMARY, renderers.md(report) + "\n");
   return { report, exitCode: report.status === "pass" ? EXIT_PASS : EXIT_FAIL, files };
 }
