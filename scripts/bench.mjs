@@ -14,6 +14,8 @@ function removeApexImages() {
   const prefix = process.env.APEX_IMAGE_PREFIX ?? "apex";
   const ids = sh("docker", ["image", "ls", "--filter", `reference=${prefix}/*`, "-q"]).stdout.split("\n").filter(Boolean);
   if (ids.length) sh("docker", ["image", "rm", "-f", ...new Set(ids)]);
+  // Both build caches: BuildKit's, and the classic builder's, which lives in untagged images.
+  sh("docker", ["image", "prune", "-f"]);
   sh("docker", ["builder", "prune", "-af"]);
 }
 
