@@ -77,6 +77,22 @@ async function requireImages(model: ResolvedCompose): Promise<RunResult> {
   return r;
 }
 
+/**
+ * Enabled services whose image is neither built here nor present, and cannot be pulled
+ * (pghero where no registry is reachable): they are left out of `up` and reported.
+ */
+async function unavailableImages(model: ResolvedCompose): Promise<Map<string, string>> {
+  const missing = new Map<string, string>();
+  for (const [service, svc] of Object.entries(model.services)) {
+    if (svc.build || !svc.image) continue;
+    if ((await docker(["image", "inspect", "--format", "{{.Id}}", svc.image])).exitCode === 0) continue;
+    const pulled = await docker(["pull", "--quiet", svc.image], { timeoutMs: 60_000 });
+    if (pulled.exitCode !== 0)
+      missing.set(service, `image ${svc.image} is not on the Docker host and could not be pulled (${(pulled.stderr.trim().split("\n").pop() ?? "").slice(0, 200)})`);
+  }
+  return missing;
+}
+
 /** Services compose knows of but that the chosen profiles leave out (pghero by default). */
 async function servicesNotRun(target: ComposeTarget): Promise<string[]> {
   const all = await compose({ ...target, profiles: ["*"] }, ["config", "--services"]);
@@ -144,6 +160,9 @@ export async function runVerify(opts: VerifyOptions): Promise<VerifyOutcome> {
       extra.images = await imageInfo(model!);
     }
 
+    const unavailable = built.exitCode === 0 ? await unavailableImages(model!) : new Map<string, string>();
+    for (const [svc, why] of unavailable) checks.push(stackResult(STACK_CHECKS.notRun, svc, "skip", `${svc} not run: ${why}`));
+
     // Static policy needs no running stack: it runs while the stack comes up.
     const policyRun = progress.phase("policy", () =>
       runPolicy({ target, exemptionsFile: opts.exemptions, readImages: built.exitCode === 0 }),
@@ -153,8 +172,8 @@ export async function runVerify(opts: VerifyOptions): Promise<VerifyOutcome> {
       ready = await progress.phase(
         "up",
         async () => {
-          const started = await up(target);
-          const services = Object.keys(model!.services);
+          const services = Object.keys(model!.services).filter((s) => !unavailable.has(s));
+          const started = await up(target, unavailable.size ? services : undefined);
           const outcome = await waitReady(target, services, (opts.readyTimeout ?? 180) * 1000);
           if (started.exitCode !== 0 && outcome.ok) outcome.ok = false;
           for (const svc of services) {

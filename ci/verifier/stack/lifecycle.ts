@@ -91,8 +91,9 @@ export function build(t: ComposeTarget): Promise<RunResult> {
   return compose(t, ["build", "--quiet"]);
 }
 
-export function up(t: ComposeTarget): Promise<RunResult> {
-  return compose(t, ["up", "--detach", "--no-build", "--quiet-pull", "--pull", "never"]);
+/** Starts the project, or only `services` (and what they depend on) when given. */
+export function up(t: ComposeTarget, services?: string[]): Promise<RunResult> {
+  return compose(t, ["up", "--detach", "--no-build", "--quiet-pull", "--pull", "never", ...(services ?? [])]);
 }
 
 /** Removes the project's containers, networks and volumes (images stay: they are shared). */
