@@ -2,9 +2,9 @@
 // compose project, and teardown always happens (also on failure, Ctrl-C and SIGTERM)
 // unless --keep is given.
 import { randomBytes } from "node:crypto";
-import { existsSync, appendFileSync } from "node:fs";
-import { compose, docker, killRunning, run as runCmd, type ComposeTarget, type RunResult } from "../docker.ts";
-import { UsageError, EXIT_FAIL, EXIT_PASS } from "../errors.ts";
+import { appendFileSync } from "node:fs";
+import { killRunning, type ComposeTarget } from "../docker.ts";
+import { EXIT_FAIL, EXIT_PASS } from "../errors.ts";
 import { loadResolvedCompose, type ResolvedCompose } from "../sources/compose.ts";
 import { createProgress } from "../progress.ts";
 import { loadSecretValues, redact, redactDeep } from "../redact.ts";
@@ -12,12 +12,13 @@ import { buildReport } from "../report/build.ts";
 import { renderers, writeReport } from "../report/index.ts";
 import { STACK_CHECKS, stackResult } from "../stack/checks.ts";
 import { build, down, failureEvidence, leftovers, up, waitReady } from "../stack/lifecycle.ts";
+import { hostVersions, imageInfo, prepareInputs, requireImages, servicesNotRun, unavailableImages } from "../stack/host.ts";
 import { buildMatrix } from "../report/matrix.ts";
 import { runPolicy } from "../policy.ts";
 import { runProbes } from "../probe.ts";
 import { runWorkflows } from "../workflows/index.ts";
 import { applyExemptions, loadExemptions } from "../exemptions.ts";
-import type { CheckResult, ImageInfo, Report } from "../types.ts";
+import type { CheckResult, Report } from "../types.ts";
 import type { CommonOptions } from "../cli.ts";
 
 export interface VerifyOptions extends CommonOptions {
@@ -34,71 +35,6 @@ export interface VerifyOutcome {
   report: Report;
   exitCode: number;
   files: string[];
-}
-
-async function hostVersions(): Promise<Record<string, string>> {
-  const [engine, composeV] = await Promise.all([
-    docker(["version", "--format", "{{.Server.Version}}"]),
-    docker(["compose", "version", "--short"]),
-  ]);
-  if (engine.exitCode !== 0) throw new UsageError("no Docker Engine answers (run scripts/setup-host.sh, or set DOCKER_HOST)");
-  if (composeV.exitCode !== 0) throw new UsageError("docker compose v2 is missing (run scripts/setup-host.sh)");
-  return { docker: engine.stdout.trim(), compose: composeV.stdout.trim(), node: process.versions.node };
-}
-
-/** Generated inputs the stack needs: secrets and the api/worker bundles. Both idempotent. */
-async function prepareInputs(): Promise<void> {
-  if (existsSync("scripts/secrets.sh")) {
-    const r = await runCmd("bash", ["scripts/secrets.sh"]);
-    if (r.exitCode !== 0) throw new Error(`scripts/secrets.sh failed: ${r.stderr.trim().split("\n").pop()}`);
-  }
-  if (existsSync("scripts/build-services.mjs")) {
-    const r = await runCmd(process.execPath, ["scripts/build-services.mjs"]);
-    if (r.exitCode !== 0) throw new Error(`bundling api/worker failed: ${r.stderr.trim().split("\n").pop()}`);
-  }
-}
-
-async function imageInfo(model: ResolvedCompose): Promise<ImageInfo[]> {
-  const out: ImageInfo[] = [];
-  for (const [service, svc] of Object.entries(model.services)) {
-    if (!svc.build || !svc.image) continue;
-    const r = await docker(["image", "inspect", "--format", "{{.Id}} {{.Size}}", svc.image]);
-    const [id, size] = r.stdout.trim().split(" ");
-    out.push({ service, image: svc.image, id: id || undefined, sizeBytes: size ? Number(size) : undefined });
-  }
-  return out;
-}
-
-/** --no-build: every image compose would build must already be on the host. */
-async function requireImages(model: ResolvedCompose): Promise<RunResult> {
-  const images = Object.values(model.services).filter((s) => s.build && s.image).map((s) => s.image!);
-  const r = await docker(["image", "inspect", "--format", "{{index .RepoTags 0}}", ...new Set(images)]);
-  if (r.exitCode !== 0) r.stderr = `--no-build: image(s) missing on the Docker host: ${r.stderr.trim()}`;
-  return r;
-}
-
-/**
- * Enabled services whose image is neither built here nor present, and cannot be pulled
- * (pghero where no registry is reachable): they are left out of `up` and reported.
- */
-async function unavailableImages(model: ResolvedCompose): Promise<Map<string, string>> {
-  const missing = new Map<string, string>();
-  for (const [service, svc] of Object.entries(model.services)) {
-    if (svc.build || !svc.image) continue;
-    if ((await docker(["image", "inspect", "--format", "{{.Id}}", svc.image])).exitCode === 0) continue;
-    const pulled = await docker(["pull", "--quiet", svc.image], { timeoutMs: 60_000 });
-    if (pulled.exitCode !== 0)
-      missing.set(service, `image ${svc.image} is not on the Docker host and could not be pulled (${(pulled.stderr.trim().split("\n").pop() ?? "").slice(0, 200)})`);
-  }
-  return missing;
-}
-
-/** Services compose knows of but that the chosen profiles leave out (pghero by default). */
-async function servicesNotRun(target: ComposeTarget): Promise<string[]> {
-  const all = await compose({ ...target, profiles: ["*"] }, ["config", "--services"]);
-  const on = await compose(target, ["config", "--services"]);
-  const enabled = new Set(on.stdout.split("\n").filter(Boolean));
-  return all.stdout.split("\n").filter((s) => s && !enabled.has(s));
 }
 
 export async function runVerify(opts: VerifyOptions): Promise<VerifyOutcome> {
