@@ -24,9 +24,8 @@ export function dockerEngine(ws: Container): Service {
 }
 
 /**
- * The workspace bound to the engine, with every built image loaded as apex/<service>:local.
- * (Until verify can skip its own `compose build`, the engine rebuilds from the same
- * Dockerfiles; with such an option, verify would check these very bytes.)
+ * The workspace bound to the engine, with every built image loaded as apex/<service>:local;
+ * verify runs with --no-build, so it checks these very bytes (the ones release publishes).
  */
 export function boundToEngine(ws: Container, images: ServiceImage[]): Container {
   let ctr = ws

@@ -23,10 +23,27 @@ const get = (service: string, id: string) => {
 };
 const ev = (r: CheckResult) => JSON.stringify(r.evidence);
 
+const UNHEALTHY = "unhealthy";
+
+/** Polls docker inspect until the container's health is `want` (its healthcheck runs every 1 s). */
+async function waitForHealth(service: string, want: string): Promise<void> {
+  const id = (await compose(target, ["ps", "-q", service])).stdout.trim();
+  for (let i = 0; i < 60; i++) {
+    const s = (await docker(["inspect", "-f", "{{.State.Health.Status}}", id])).stdout.trim();
+    if (s === want) return;
+    await new Promise((r) => setTimeout(r, 500));
+  }
+  throw new Error(`${service} never became ${want}`);
+}
+
 beforeAll(async () => {
   process.env.APEX_PROBE_FIXTURE_TAG = suffix; // images unique to this run
   mustSucceed(await compose(target, ["build", "-q"]), "compose build");
-  mustSucceed(await compose(target, ["up", "-d", "--wait", "--wait-timeout", "120"]), "compose up");
+  const all = (await compose(target, ["config", "--services"])).stdout.split("\n").filter(Boolean);
+  // `up --wait` stops at an unhealthy container: the failing healthcheck starts on its own.
+  mustSucceed(await compose(target, ["up", "-d", "--wait", "--wait-timeout", "120", ...all.filter((s) => s !== UNHEALTHY)]), "compose up");
+  mustSucceed(await compose(target, ["up", "-d", "--no-deps", UNHEALTHY]), "compose up unhealthy");
+  await waitForHealth(UNHEALTHY, "unhealthy");
   results = await runProbes({ target });
 });
 
@@ -37,7 +54,11 @@ afterAll(async () => {
 describe("apex probe on real containers", () => {
   it("maps every container to its compose service and probes all of them", () => {
     const services = new Set(results.map((r) => r.service));
-    expect([...services].sort()).toEqual(["caps-kept", "intact", "nnp-missing", "noshell", "noshell-named-user", "root-drop-setpriv", "root-drop-su", "root-user", "seccomp-unconfined", "tmpfs-root-owned", "writable-root"]);
+    expect([...services].sort()).toEqual([
+      "app-foreign-owner", "caps-kept", "docker-sock", "image-volume", "intact", "nnp-missing", "no-memory-limit", "no-pids-limit", "noshell",
+      "noshell-named-user", "root-drop-setpriv", "root-drop-su", "root-user", "seccomp-unconfined", "setuid-kept", "tmpfs-root-owned", "unhealthy",
+      "world-writable", "writable-root",
+    ]);
     for (const r of results) expect(r.kind).toBe("runtime");
   });
 
@@ -101,6 +122,68 @@ describe("apex probe on real containers", () => {
     const r = get("root-drop-su", "runtime/cap-eff-zero");
     expect(r.status).toBe("fail");
     expect(r.message).toMatch(/pid 1 \(su\) CapEff=SETGID,SETUID/);
+  });
+
+  // The parts of the posture beyond the issue's list: each broken on a container of its
+  // own, and each failing only its own probe there.
+  const onlyFails = (service: string) => results.filter((r) => r.service === service && r.status === "fail").map((r) => r.id);
+
+  it("capabilities kept, no-new-privileges missing, seccomp unconfined: docker inspect disagrees too", () => {
+    expect(get("caps-kept", "runtime/inspect-agrees").message).toMatch(/HostConfig.CapDrop is .*not ALL/);
+    expect(get("nnp-missing", "runtime/inspect-agrees").message).toMatch(/lacks no-new-privileges/);
+    expect(get("seccomp-unconfined", "runtime/inspect-agrees").message).toMatch(/seccomp=unconfined/);
+    expect(get("writable-root", "runtime/inspect-agrees").message).toMatch(/ReadonlyRootfs is false/);
+    expect(ev(get("caps-kept", "runtime/inspect-agrees"))).toContain("CapDrop");
+  });
+
+  it("world-writable file in the image", () => {
+    expect(onlyFails("world-writable")).toEqual(["runtime/no-world-writable"]);
+    const r = get("world-writable", "runtime/no-world-writable");
+    expect(r.message).toContain("/etc/apex-oops");
+    expect(ev(r)).toMatch(/W 0:0 666 f \/etc\/apex-oops/);
+  });
+
+  it("setuid file left in the image", () => {
+    expect(onlyFails("setuid-kept")).toEqual(["runtime/no-setuid"]);
+    const r = get("setuid-kept", "runtime/no-setuid");
+    expect(r.message).toContain("/usr/local/bin/apex-suid");
+    expect(ev(r)).toMatch(/S 0:0 4755 \/usr\/local\/bin\/apex-suid/);
+  });
+
+  it("a file under /app owned by another user", () => {
+    expect(onlyFails("app-foreign-owner")).toEqual(["runtime/app-ownership"]);
+    const r = get("app-foreign-owner", "runtime/app-ownership");
+    expect(r.message).toMatch(/^1 file\(s\) under \/app owned by neither 1000:1000/);
+    expect(ev(r)).toContain("999:999 644 f /app/foreign");
+  });
+
+  it("a VOLUME in the image: a writable mount compose never declared", () => {
+    expect(onlyFails("image-volume")).toEqual(["runtime/writable-paths"]);
+    const r = get("image-volume", "runtime/writable-paths");
+    expect(r.message).toBe("/data is writable but not declared");
+    expect(ev(r)).toMatch(/\/data \([a-z0-9]+\): exit 0/);
+  });
+
+  it("no pids limit: pids.max is max", () => {
+    expect(onlyFails("no-pids-limit")).toEqual(["runtime/pids-limit"]);
+    const r = get("no-pids-limit", "runtime/pids-limit");
+    expect(r.message).toMatch(/^no pids limit in effect \(pids(\/pids)?\.max = max\)$/);
+  });
+
+  it("no memory limit", () => {
+    expect(onlyFails("no-memory-limit")).toEqual(["runtime/memory-limit"]);
+    expect(get("no-memory-limit", "runtime/memory-limit").message).toMatch(/^no memory limit in effect/);
+  });
+
+  it("docker.sock mounted", () => {
+    expect(onlyFails("docker-sock")).toEqual(["runtime/no-docker-sock"]);
+    const r = get("docker-sock", "runtime/no-docker-sock");
+    expect(r.message).toMatch(/docker\.sock reachable: (exists|mounted): .*\/var\/run\/docker\.sock/);
+  });
+
+  it("healthcheck failing", () => {
+    expect(onlyFails(UNHEALTHY)).toEqual(["runtime/healthy"]);
+    expect(get(UNHEALTHY, "runtime/healthy").message).toBe('health is "unhealthy"');
   });
 
   it("image without a shell: the PID-namespace sidecar runs the /proc probes and write tests", () => {
