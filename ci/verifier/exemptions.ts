@@ -2,9 +2,9 @@
 // `{service, rules, justification, expires?}`. Every waiver of a failing check, including
 // volume_prep's and every cap_add, comes from here; nothing is exempted in code.
 import { existsSync, readFileSync } from "node:fs";
-import { relative } from "node:path";
 import { parseDocument, LineCounter, isMap, isSeq, isScalar, type Node } from "yaml";
 import { UsageError } from "./errors.ts";
+import { shownPath } from "./sources/paths.ts";
 import type { CheckResult, Location } from "./types.ts";
 
 export interface Exemption {
@@ -24,7 +24,7 @@ function validDate(s: string): boolean {
 }
 
 export function loadExemptions(file: string, knownServices: string[]): Exemption[] {
-  const rel = relative(process.cwd(), file) || file;
+  const rel = shownPath(process.cwd(), file);
   if (!existsSync(file)) throw new UsageError("exemptions file not found", rel);
   const lc = new LineCounter();
   const doc = parseDocument(readFileSync(file, "utf8"), { lineCounter: lc, prettyErrors: false });

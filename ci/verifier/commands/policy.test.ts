@@ -1,7 +1,7 @@
 // The CLI as users run it: `node bin/apex.mjs policy …` in a child process, checking exit
 // codes, the one-line errors (file:line, no stack trace) and the files written.
 import { spawnSync } from "node:child_process";
-import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Ajv } from "ajv";
@@ -76,5 +76,13 @@ describe("apex policy (CLI)", () => {
     expect(r.stderr).toHaveLength(1);
     expect(r.stderr[0]).toMatch(msg);
     expect(r.stdout).toBe("");
+  });
+
+  it("a file outside the repository is named by its absolute path, not ../../", () => {
+    const outside = join(out, "outside.yaml");
+    writeFileSync(outside, "services:\n  api:\n    image: x\n   bad: [\n");
+    const r = apex(outside);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toEqual([`apex: ${outside}:4: malformed YAML: All mapping items must start at the same column`]);
   });
 });

@@ -4,9 +4,9 @@
 // Merge keys are left unresolved on purpose (yaml 1.2 core schema): `<<` stays a key whose
 // value is an alias we can follow.
 import { readFileSync, existsSync } from "node:fs";
-import { relative } from "node:path";
 import { parseDocument, LineCounter, isMap, isSeq, isAlias, isScalar, type Document, type Node } from "yaml";
 import { UsageError } from "../errors.ts";
+import { shownPath } from "./paths.ts";
 import type { RawServiceFacts, ReplacedList } from "../model.ts";
 import type { Location } from "../types.ts";
 
@@ -37,7 +37,7 @@ function itemKey(key: string, item: string): string {
 export function readRawCompose(files: string[], repoRoot: string): RawCompose {
   const result: RawCompose = { services: {} };
   for (const file of files) {
-    const rel = relative(repoRoot, file) || file;
+    const rel = shownPath(repoRoot, file);
     if (!existsSync(file)) throw new UsageError("compose file not found", rel);
     const lc = new LineCounter();
     const doc = parseDocument(readFileSync(file, "utf8"), { lineCounter: lc, prettyErrors: false });

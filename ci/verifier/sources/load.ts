@@ -2,7 +2,7 @@
 // model (`docker compose config`), the Dockerfile each service builds and, optionally, the
 // local image config. Bad input stops here with a one-line UsageError naming file:line.
 import { existsSync } from "node:fs";
-import { isAbsolute, join, relative, resolve } from "node:path";
+import { isAbsolute, join, resolve } from "node:path";
 import type { ComposeTarget } from "../docker.ts";
 import { UsageError } from "../errors.ts";
 import type { DockerfileModel, ImageConfig, PolicyModel, RawServiceFacts, ServiceModel, TmpfsMount, UserRef } from "../model.ts";
@@ -10,6 +10,7 @@ import { loadResolvedCompose, type ResolvedService } from "./compose.ts";
 import { readRawCompose } from "./composeRaw.ts";
 import { readDockerfile, resolveUser } from "./dockerfile.ts";
 import { inspectImages } from "./image.ts";
+import { shownPath } from "./paths.ts";
 
 export interface LoadOptions {
   readImages: boolean;
@@ -50,7 +51,7 @@ function dockerfileOf(name: string, svc: ResolvedService, raw: RawServiceFacts, 
   if (!svc.build) return undefined;
   const df = svc.build.dockerfile ?? "Dockerfile";
   const path = isAbsolute(df) ? df : join(svc.build.context, df);
-  const rel = relative(repoRoot, path);
+  const rel = shownPath(repoRoot, path);
   const where = raw.keys.build ?? raw.location;
   if (!existsSync(path)) throw new UsageError(`service "${name}": Dockerfile not found: ${rel}`, where.file, where.line);
   return readDockerfile(path, rel, svc.build.target);
@@ -81,7 +82,7 @@ export async function loadModel(target: ComposeTarget, opts: LoadOptions): Promi
   const services: ServiceModel[] = [];
   const byImage = new Map<string, DockerfileModel>();
   for (const [name, svc] of Object.entries(resolved.services ?? {})) {
-    const facts = raw.services[name] ?? { location: { file: relative(opts.repoRoot, files[0]!) }, mergesAnchor: false, keys: {}, items: {}, replaced: [] };
+    const facts = raw.services[name] ?? { location: { file: shownPath(opts.repoRoot, files[0]!) }, mergesAnchor: false, keys: {}, items: {}, replaced: [] };
     const dockerfile = dockerfileOf(name, svc, facts, opts.repoRoot);
     if (dockerfile && svc.image) byImage.set(svc.image, dockerfile);
     services.push({ name, resolved: svc, raw: facts, dockerfile, tmpfs: tmpfsMounts(svc, facts) });
@@ -96,7 +97,7 @@ export async function loadModel(target: ComposeTarget, opts: LoadOptions): Promi
   }
   return {
     repoRoot: opts.repoRoot,
-    composeFiles: files.map((f) => relative(opts.repoRoot, f)),
+    composeFiles: files.map((f) => shownPath(opts.repoRoot, f)),
     anchor: raw.anchor,
     declaredServices: Object.keys(raw.services),
     services: services.sort((a, b) => a.name.localeCompare(b.name)),
