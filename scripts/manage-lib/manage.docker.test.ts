@@ -1,8 +1,9 @@
 // Fault tests for `scripts/manage` against the real, hardened stack: an intact backup
 // verifies; a corrupted or truncated one does not; postgres dying mid-backup and a full
 // backups volume leave nothing that looks finished; restore never overwrites by accident.
-import { resolve } from "node:path";
+import { join, resolve } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { run } from "../../ci/verifier/docker.ts";
 import { REPO_ROOT } from "./target.ts";
 import { testStack, type TestStack } from "./testStack.ts";
 
@@ -140,5 +141,15 @@ describe("manage with a backups volume that fills up", () => {
     expect(r.exitCode).toBe(1);
     expect(r.stderr).toMatch(/manage: error: .*No space left on device/);
     expect(await entries(s)).toEqual([]);
+  });
+});
+
+describe("manage without a running stack", () => {
+  it("says so in one line, exit 2 (docker compose's own complaint is not repeated)", async () => {
+    const r = await run(process.execPath, [join(REPO_ROOT, "scripts/manage"), "backup", "--type=full", "-p", "apex-manage-nothing-here"], { cwd: REPO_ROOT });
+    expect(r.exitCode).toBe(2);
+    expect(r.stderr.trim().split("\n")).toEqual([
+      expect.stringMatching(/^manage: service logical_backup is not running in project "apex-manage-nothing-here": start the stack first/),
+    ]);
   });
 });

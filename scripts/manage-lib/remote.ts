@@ -34,18 +34,20 @@ export function lastJsonLine(stdout: string): Record<string, unknown> | null {
   return null;
 }
 
-/** Progress lines through to our stderr; apex-backup's own "error:" line is left out
- *  because manage prints the same error itself, once. */
-function streamProgress(stream: NodeJS.ReadableStream): void {
+/** Progress lines through to our stderr. Left out, because manage prints the same error
+ *  itself, once: apex-backup's own "error:" line, and docker compose's own complaint when
+ *  the exec could not start (explainExecFailure words it better). */
+function streamProgress(t: Target, stream: NodeJS.ReadableStream): void {
+  const shown = (l: string) => !l.startsWith("error: ") && explainExecFailure(t, l) === null;
   let buf = "";
   stream.on("data", (d: Buffer) => {
     buf += d.toString();
     const lines = buf.split("\n");
     buf = lines.pop() ?? "";
-    for (const l of lines) if (!l.startsWith("error: ")) process.stderr.write(`${l}\n`);
+    for (const l of lines) if (shown(l)) process.stderr.write(`${l}\n`);
   });
   stream.on("end", () => {
-    if (buf && !buf.startsWith("error: ")) process.stderr.write(`${buf}\n`);
+    if (buf && shown(buf)) process.stderr.write(`${buf}\n`);
   });
 }
 
@@ -69,7 +71,7 @@ export function explainExecFailure(t: Target, stderr: string): string | null {
 export async function remote(t: Target, args: string[], opts: { quiet?: boolean } = {}): Promise<RemoteResult> {
   const argv = execArgv(t, args);
   const p = $({ nothrow: true, quiet: true })`docker ${argv}`;
-  if (!opts.quiet) streamProgress(p.stderr);
+  if (!opts.quiet) streamProgress(t, p.stderr);
   const out = await p;
   const res: RemoteResult = {
     argv: ["docker", ...argv],
