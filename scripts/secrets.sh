@@ -62,19 +62,26 @@ put() {
   fi
 }
 
-for name in postgres_password app_db_password valkey_password pghero_password pghero_db_password; do
+for name in postgres_password owner_db_password app_db_password backup_db_password valkey_password pghero_password pghero_db_password; do
   ensure_password "$name"
 done
 
-# postgres (and logical_backup, same uid): superuser password for initdb, role passwords the
-# first-start SQL sets, and a pgpass for network clients (pg_dump from logical_backup).
+# postgres (uid 999): the superuser password for initdb (the superuser then logs in only on
+# the server's own socket) and the role passwords the first-start SQL sets.
 read_secret postgres_password | put 999 postgres_password
+read_secret owner_db_password | put 999 owner_db_password
 read_secret app_db_password | put 999 app_db_password
+read_secret backup_db_password | put 999 backup_db_password
 read_secret pghero_db_password | put 999 pghero_db_password
-printf '*:5432:*:postgres:%s\n' "$(read_secret postgres_password)" | put 999 postgres.pgpass
+# logical_backup (same uid, another container): only the backup role's login, never the
+# superuser's.
+rm -f "$DIR/uid-999/postgres.pgpass"
+printf 'postgres:5432:apex:apex_backup:%s\n' "$(read_secret backup_db_password)" | put 999 backup.pgpass
 
-# api and worker (1000): the app role's password and valkey's.
+# api and worker (1000): the app role's password and valkey's; db_migrate (same uid): the
+# owner role's, which no long-running service holds.
 read_secret app_db_password | put 1000 app_db_password
+read_secret owner_db_password | put 1000 owner_db_password
 read_secret valkey_password | put 1000 valkey_password
 
 # pgbouncer (1001): its auth_file. Plain text, because pgbouncer also logs in to postgres

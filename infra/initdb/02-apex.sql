@@ -1,24 +1,51 @@
--- Database apex, its extensions, and the app schema.
-CREATE DATABASE apex OWNER apex_app;
+-- Database apex, its extensions, and the app's schemas. The superuser owns the database,
+-- so schema public belongs to it too (pg_database_owner); nobody else may create in public
+-- or create schemas, and nobody but the superuser may ALTER DATABASE apex SET ... .
+CREATE DATABASE apex OWNER postgres;
+REVOKE ALL ON DATABASE apex FROM PUBLIC;
+GRANT CONNECT ON DATABASE apex TO apex_owner, apex_app, apex_backup, apex_partman, pghero;
+-- the migrator may create schemas (graphile-worker's bootstrap says CREATE SCHEMA IF NOT
+-- EXISTS, which asks for the privilege even when the schema is there); the app may not
+GRANT CREATE ON DATABASE apex TO apex_owner;
+-- pg_partman's non-superuser setup creates temporary tables during maintenance
+GRANT TEMPORARY ON DATABASE apex TO apex_partman;
+REVOKE ALL ON DATABASE postgres, template1 FROM PUBLIC;
 \connect apex
 
-CREATE EXTENSION IF NOT EXISTS pg_stat_statements;
+REVOKE ALL ON SCHEMA public FROM PUBLIC;
+GRANT USAGE ON SCHEMA public TO PUBLIC;
+
+CREATE EXTENSION IF NOT EXISTS pg_stat_statements SCHEMA public;
 CREATE SCHEMA partman;
 CREATE EXTENSION pg_partman SCHEMA partman;
+-- ops: the daily maintenance's pg_stat_statements snapshots (superuser-owned).
+CREATE SCHEMA ops;
+CREATE TABLE ops.pg_stat_statements_snapshot AS
+  SELECT now() AS taken_at, s.* FROM public.pg_stat_statements s WITH NO DATA;
 
 -- Non-superuser maintenance (pg_partman docs, "non-superuser" setup).
 GRANT ALL ON SCHEMA partman TO apex_partman;
 GRANT ALL ON ALL TABLES IN SCHEMA partman TO apex_partman;
 GRANT EXECUTE ON ALL FUNCTIONS IN SCHEMA partman TO apex_partman;
 GRANT EXECUTE ON ALL PROCEDURES IN SCHEMA partman TO apex_partman;
-GRANT TEMPORARY ON DATABASE apex TO apex_partman;
--- The app may read partman's catalogue (GET /partitions uses show_partitions).
-GRANT USAGE ON SCHEMA partman TO apex_app, pghero;
-GRANT SELECT ON ALL TABLES IN SCHEMA partman TO apex_app;
-GRANT EXECUTE ON ALL FUNCTIONS IN SCHEMA partman TO apex_app;
+-- The app has no business in partman (GET /partitions reads pg_inherits); pghero may look.
+GRANT USAGE ON SCHEMA partman TO pghero;
 
-CREATE SCHEMA app AUTHORIZATION apex_app;
+-- The app's schemas are made here, owned by apex_owner; the app gets USAGE and data
+-- privileges only. apex_partman creates the event partitions in schema app.
+CREATE SCHEMA app AUTHORIZATION apex_owner;
+CREATE SCHEMA graphile_worker AUTHORIZATION apex_owner;
+GRANT USAGE ON SCHEMA app, graphile_worker TO apex_app;
 GRANT USAGE, CREATE ON SCHEMA app TO apex_partman;
+GRANT USAGE ON SCHEMA app TO pghero;
+-- Whatever apex_owner creates later (graphile-worker's migrations in db_migrate) is the
+-- app's to use, never to alter.
+ALTER DEFAULT PRIVILEGES FOR ROLE apex_owner IN SCHEMA app, graphile_worker
+  GRANT SELECT, INSERT, UPDATE, DELETE ON TABLES TO apex_app;
+ALTER DEFAULT PRIVILEGES FOR ROLE apex_owner IN SCHEMA app, graphile_worker
+  GRANT USAGE, SELECT, UPDATE ON SEQUENCES TO apex_app;
+ALTER DEFAULT PRIVILEGES FOR ROLE apex_owner IN SCHEMA app, graphile_worker
+  GRANT EXECUTE ON FUNCTIONS TO apex_app;
 
 -- Events: partitioned by day. The partman role owns the parent so that it may create,
 -- attach and (retention) drop children; the app writes and reads through grants that
@@ -52,7 +79,7 @@ RESET ROLE;
 
 -- The job queue's own records (graphile-worker keeps its queue in schema graphile_worker;
 -- these are what the API reports and what proves no job ran twice at once).
-SET ROLE apex_app;
+SET ROLE apex_owner;
 CREATE TABLE app.jobs (
   id            bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
   task          text NOT NULL CHECK (task IN ('echo', 'fail', 'sleep')),

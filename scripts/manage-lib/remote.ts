@@ -1,6 +1,8 @@
-// Runs apex-backup (the in-image implementation shared with the scheduled service) inside
-// the running logical_backup container through `docker compose exec`: as the service's own
-// user, with its hardening in place (never --privileged, never --user root).
+// Runs apex-backup (the in-image implementation shared with the scheduled service) inside a
+// running container through `docker compose exec`: logical_backup for backups (as
+// apex_backup), postgres for restore and maintenance (the superuser, on the server's own
+// socket). Always as the service's own user, with its hardening in place (never
+// --privileged, never --user root).
 import { $ } from "zx";
 import { UsageError } from "../../ci/verifier/errors.ts";
 import { BACKUP_SERVICE, composePrefix, type Target } from "./target.ts";
@@ -37,8 +39,8 @@ export function lastJsonLine(stdout: string): Record<string, unknown> | null {
 /** Progress lines through to our stderr. Left out, because manage prints the same error
  *  itself, once: apex-backup's own "error:" line, and docker compose's own complaint when
  *  the exec could not start (explainExecFailure words it better). */
-function streamProgress(t: Target, stream: NodeJS.ReadableStream): void {
-  const shown = (l: string) => !l.startsWith("error: ") && explainExecFailure(t, l) === null;
+function streamProgress(t: Target, service: string, stream: NodeJS.ReadableStream): void {
+  const shown = (l: string) => !l.startsWith("error: ") && explainExecFailure(t, l, service) === null;
   let buf = "";
   stream.on("data", (d: Buffer) => {
     buf += d.toString();
@@ -52,13 +54,13 @@ function streamProgress(t: Target, stream: NodeJS.ReadableStream): void {
 }
 
 /** Why `docker compose exec` could not even start apex-backup, in one line, or null. */
-export function explainExecFailure(t: Target, stderr: string): string | null {
+export function explainExecFailure(t: Target, stderr: string, service = BACKUP_SERVICE): string | null {
   const up = `docker compose ${t.files.map((f) => `-f ${f}`).join(" ")} -p ${t.projectName} up -d`;
   if (/is not running|no container found|No such container/i.test(stderr))
-    return `service ${BACKUP_SERVICE} is not running in project "${t.projectName}": start the stack first (${up})`;
-  if (/no such service/i.test(stderr)) return `the compose file has no service "${BACKUP_SERVICE}"`;
+    return `service ${service} is not running in project "${t.projectName}": start the stack first (${up})`;
+  if (/no such service/i.test(stderr)) return `the compose file has no service "${service}"`;
   if (/executable file not found|apex-backup: not found/i.test(stderr))
-    return `apex-backup is missing from the ${BACKUP_SERVICE} image: rebuild it (docker compose build postgres)`;
+    return `apex-backup is missing from the ${service} image: rebuild it (docker compose build postgres)`;
   if (/Cannot connect to the Docker daemon|error during connect/i.test(stderr))
     return "cannot reach the Docker daemon (is dockerd running? is DOCKER_HOST right?)";
   return null;
@@ -68,10 +70,11 @@ export function explainExecFailure(t: Target, stderr: string): string | null {
  * Run `apex-backup <args>` in the service; its progress (stderr) streams to ours unless
  * quiet. Exit 2 from either side becomes a UsageError, exit 1 an OperationError.
  */
-export async function remote(t: Target, args: string[], opts: { quiet?: boolean } = {}): Promise<RemoteResult> {
-  const argv = execArgv(t, args);
+export async function remote(t: Target, args: string[], opts: { quiet?: boolean; service?: string } = {}): Promise<RemoteResult> {
+  const service = opts.service ?? BACKUP_SERVICE;
+  const argv = execArgv(t, args, service);
   const p = $({ nothrow: true, quiet: true })`docker ${argv}`;
-  if (!opts.quiet) streamProgress(t, p.stderr);
+  if (!opts.quiet) streamProgress(t, service, p.stderr);
   const out = await p;
   const res: RemoteResult = {
     argv: ["docker", ...argv],
@@ -83,7 +86,7 @@ export async function remote(t: Target, args: string[], opts: { quiet?: boolean 
   if (res.exitCode === 0) return res;
   const error = typeof res.result?.error === "string" ? res.result.error : null;
   if (!error) {
-    const why = explainExecFailure(t, out.stderr);
+    const why = explainExecFailure(t, out.stderr, service);
     if (why) throw new UsageError(why);
   }
   const msg = error ?? (out.stderr.trim().split("\n").pop() || `apex-backup exited ${res.exitCode}`);

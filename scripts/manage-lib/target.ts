@@ -8,8 +8,11 @@ import { UsageError } from "../../ci/verifier/errors.ts";
 export const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "../..");
 export const DEFAULT_COMPOSE = resolve(REPO_ROOT, "infra/compose.yaml");
 export const DEFAULT_PROJECT = "apex";
-/** The service whose container holds the backups volume and runs apex-backup. */
+/** The service whose container holds the backups volume and runs apex-backup as apex_backup. */
 export const BACKUP_SERVICE = "logical_backup";
+/** Where the commands that need the superuser run: the server's own container, over its
+ *  socket (the superuser may not log in over the network). */
+export const DB_SERVICE = "postgres";
 
 export interface Target {
   files: string[];

@@ -1,6 +1,6 @@
 // `manage daily-maintenance`: what it did, in a few lines.
 import { remote } from "../remote.ts";
-import type { Target } from "../target.ts";
+import { DB_SERVICE, type Target } from "../target.ts";
 import { checkKeepDays } from "./backup.ts";
 
 interface MaintOpts {
@@ -32,8 +32,12 @@ export function summarize(r: MaintResult): string {
 }
 
 export async function run(t: Target, o: MaintOpts): Promise<number> {
-  const args = ["maintenance", ...checkKeepDays(o.keepDays), ...(o.reset ? [] : ["--no-reset"]), ...(o.prune ? [] : ["--no-prune"])];
-  const r = await remote(t, args);
-  process.stdout.write(o.json ? `${JSON.stringify(r.result)}\n` : `${summarize(r.result as unknown as MaintResult)}\n`);
+  // The database work needs the superuser (postgres container); pruning needs the backups
+  // volume writable, which only logical_backup has.
+  const keep = checkKeepDays(o.keepDays);
+  const r = await remote(t, ["maintenance", "--no-prune", ...keep, ...(o.reset ? [] : ["--no-reset"])], { service: DB_SERVICE });
+  const result = r.result as unknown as MaintResult;
+  if (o.prune) result.prune = ((await remote(t, ["prune", ...keep])).result?.prune ?? null) as MaintResult["prune"];
+  process.stdout.write(o.json ? `${JSON.stringify(result)}\n` : `${summarize(result)}\n`);
   return 0;
 }

@@ -34,22 +34,24 @@ cmd_backup() {
   CLEANUP_DIRS+=("$part")
   log "==> backup $id of database $DB ($PGHOST:$PGPORT)"
 
-  local info version version_num owner db_bytes
-  info=$(q -F '|' -d "$(cs "$DB")" -c "SELECT current_setting('server_version'), current_setting('server_version_num'), pg_get_userbyid(datdba), pg_database_size(datname) FROM pg_database WHERE datname = current_database()" 2>&1) ||
+  # The database's own ACL is not in a dump made without --create: keep it in the manifest,
+  # so that a restore gives the database back its CONNECT/CREATE/TEMP grants.
+  local info version version_num owner db_bytes db_acl
+  info=$(q -F '|' -d "$(cs "$DB")" -c "SELECT pg_catalog.current_setting('server_version'), pg_catalog.current_setting('server_version_num'), pg_catalog.pg_get_userbyid(datdba), pg_catalog.pg_database_size(datname), coalesce(datacl::pg_catalog.text, '') FROM pg_catalog.pg_database WHERE datname = pg_catalog.current_database()" 2>&1) ||
     die "cannot read database $DB: $(err_summary "$info")"
-  IFS='|' read -r version version_num owner db_bytes <<<"$info"
+  IFS='|' read -r version version_num owner db_bytes db_acl <<<"$info"
 
   # Hold one snapshot open: the dump and the row counts/checksums both read exactly it.
   coproc SNAP { exec psql -X -q -At -v ON_ERROR_STOP=1 -d "$(cs "$DB")" 2>&1; }
   local snap=""
-  printf '%s\n' "BEGIN ISOLATION LEVEL REPEATABLE READ, READ ONLY;" "SELECT pg_export_snapshot();" >&"${SNAP[1]}"
+  printf '%s\n' "BEGIN ISOLATION LEVEL REPEATABLE READ, READ ONLY;" "SELECT pg_catalog.pg_export_snapshot();" >&"${SNAP[1]}"
   read -r -t 60 snap <&"${SNAP[0]}" || true
   [[ $snap =~ ^[0-9A-F]+-[0-9A-F]+-[0-9]+$ ]] || die "could not export a snapshot: ${snap:-no answer}"
   log "    snapshot $snap"
 
   log "==> counting rows and checksumming tables in the snapshot (in parallel with the dump)"
   local stats_err="$part/.stats.err"
-  table_stats "$DB" "$snap" >"$part/tables.tsv" 2>"$stats_err" &
+  table_stats "$(cs "$DB")" "$snap" >"$part/tables.tsv" 2>"$stats_err" &
   local stats_pid=$!
 
   log "==> pg_dump -Fc $DB"
@@ -65,8 +67,9 @@ cmd_backup() {
   wait "$SNAP_PID" 2>/dev/null || true
   SNAP_PID=""
 
-  log "==> pg_dumpall --globals-only"
-  out=$(pg_dumpall --globals-only -l "$(cs postgres)" -f "$part/globals.sql" 2>&1) || die "backup failed while dumping globals: $(err_summary "$out")"
+  # roles and their memberships, without the password hashes (nobody's secret is in a backup)
+  log "==> pg_dumpall --globals-only --no-role-passwords"
+  out=$(pg_dumpall --globals-only --no-role-passwords -l "$(cs "$DB")" -f "$part/globals.sql" 2>&1) || die "backup failed while dumping globals: $(err_summary "$out")"
 
   log "==> sha256 + manifest"
   out=$(cd "$part" && sha256sum "$DB.dump" globals.sql tables.tsv 2>&1 >SHA256SUMS) || die "could not write SHA256SUMS: $out"
@@ -91,6 +94,7 @@ cmd_backup() {
   "type": "full",
   "database": "$DB",
   "owner": $(json_str "$owner"),
+  "databaseAcl": $(json_str "$db_acl"),
   "label": $(json_str "$label"),
   "startedAt": "$started",
   "completedAt": "$(iso_now)",
@@ -157,9 +161,9 @@ check_sums() {
 }
 
 # Compare a database's tables with the manifest's (tables.tsv, covered by the sha256 step).
-compare_stats() {
-  local dir=$1 db=$2 actual out
-  actual=$(table_stats "$db" 2>&1) || { STEP_DETAIL="could not count rows in $db: $(err_summary "$actual")"; return 1; }
+compare_stats() { # DIR CONNINFO WHAT
+  local dir=$1 conn=$2 what=$3 actual out
+  actual=$(table_stats "$conn" 2>&1) || { STEP_DETAIL="could not count rows in $what: $(err_summary "$actual")"; return 1; }
   if ! out=$(diff <(cat "$dir/tables.tsv") <(printf '%s\n' "$actual")); then
     STEP_DETAIL="differs from the manifest: $(grep -E '^[<>]' <<<"$out" | head -n 6 | tr '\t\n' ' |')"
     return 1
@@ -171,7 +175,6 @@ compare_stats() {
 verify_dir() {
   local dir=$1 id db dump
   id=$(basename "$dir"); db=$(manifest_field "$dir" database); dump="$dir/$db.dump"
-  local scratch="apex_verify_$(date -u +%H%M%S)_$(rand4)"
   local steps="" status=passed name t0 rc failed=0
   log "==> verifying $id"
   for name in sha256 toc read scratch_restore compare drop_scratch; do
@@ -187,16 +190,10 @@ verify_dir() {
         [[ $rc -eq 1 ]] && STEP_DETAIL=$(err_summary "$STEP_DETAIL") || STEP_DETAIL="$(pg_restore --list "$dump" | grep -vc '^;') entries" ;;
       read) STEP_DETAIL=$(pg_restore -f /dev/null "$dump" 2>&1) || rc=1
         [[ $rc -eq 1 ]] && STEP_DETAIL=$(err_summary "$STEP_DETAIL") || STEP_DETAIL="every entry read and decompressed" ;;
-      scratch_restore)
-        CLEANUP_DBS+=("$scratch")
-        STEP_DETAIL=$(createdb -T template0 --maintenance-db="$(cs postgres)" "$scratch" 2>&1 &&
-          pg_restore --exit-on-error -j "$RESTORE_JOBS" -d "$(cs "$scratch")" "$dump" 2>&1) ||
-          { rc=1; STEP_DETAIL=$(err_summary "$STEP_DETAIL"); }
-        [[ $rc -eq 0 ]] && STEP_DETAIL="restored into $scratch" ;;
-      compare) compare_stats "$dir" "$scratch" || rc=1 ;;
+      scratch_restore) { scratch_start && scratch_restore "$dump" "$dir/globals.sql"; } || rc=1 ;;
+      compare) compare_stats "$dir" "$(scratch_cs)" "the scratch database" || rc=1 ;;
       drop_scratch)
-        STEP_DETAIL=$(dropdb --if-exists --force --maintenance-db="$(cs postgres)" "$scratch" 2>&1) || rc=1
-        [[ $rc -eq 0 ]] && { STEP_DETAIL="dropped $scratch"; CLEANUP_DBS=(); } ;;
+        if [[ -n $SCRATCH_DIR ]]; then scratch_remove; STEP_DETAIL="scratch cluster stopped and removed"; else STEP_DETAIL="no scratch cluster"; fi ;;
     esac
     if [[ $rc -ne 0 ]]; then failed=1; status=failed; log "    $name FAILED: $STEP_DETAIL"; else log "    $name ok: $STEP_DETAIL"; fi
     steps+="${steps:+, }{\"name\": \"$name\", \"status\": \"$([[ $rc -eq 0 ]] && echo passed || echo failed)\", \"ms\": $(($(now_ms) - t0)), \"detail\": $(json_str "$STEP_DETAIL")}"

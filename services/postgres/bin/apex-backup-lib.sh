@@ -9,6 +9,7 @@ RESTORE_JOBS=${APEX_RESTORE_JOBS:-2}
 CLEANUP_DIRS=()
 CLEANUP_DBS=()
 SNAP_PID=""
+SCRATCH_DIR=""
 
 log() { printf '%s\n' "$*" >&2; }
 json_str() {
@@ -33,22 +34,27 @@ cleanup() {
   local rc=$?
   [[ -n $SNAP_PID ]] && kill "$SNAP_PID" 2>/dev/null || true
   local d
-  for d in "${CLEANUP_DBS[@]}"; do dropdb --if-exists --force --maintenance-db="$(cs postgres)" "$d" >/dev/null 2>&1 || true; done
+  for d in "${CLEANUP_DBS[@]}"; do dropdb --if-exists --force --maintenance-db="$(cs "${DB:-apex}")" "$d" >/dev/null 2>&1 || true; done
+  [[ -n $SCRATCH_DIR ]] && scratch_remove
   for d in "${CLEANUP_DIRS[@]}"; do rm -rf -- "$d"; done
   exit "$rc"
 }
 arm_cleanup() { trap cleanup EXIT; trap 'exit 143' TERM; trap 'exit 130' INT; }
 
+# Every session of ours resolves names through pg_catalog only (CVE-2018-1058): nothing
+# another role planted in a schema can stand in for a function or operator we call.
+export PGOPTIONS="${PGOPTIONS:+$PGOPTIONS }-c search_path=pg_catalog,pg_temp"
+
 setup_conn() {
-  export PGHOST=${PGHOST:-postgres} PGPORT=${PGPORT:-5432} PGUSER=${PGUSER:-postgres}
+  export PGHOST=${PGHOST:-postgres} PGPORT=${PGPORT:-5432} PGUSER=${PGUSER:-apex_backup}
   export PGCONNECT_TIMEOUT=${PGCONNECT_TIMEOUT:-10} PGAPPNAME=apex-backup
   DB=${APEX_DB:-apex}
-  local pwf=${APEX_PG_PASSWORD_FILE:-/run/secrets/postgres_password}
-  # the password reaches libpq through the environment of our own children only:
-  # never through argv (ps) or the container config (docker inspect)
-  if [[ -z ${PGPASSWORD:-} && -r $pwf ]]; then PGPASSWORD=$(<"$pwf"); export PGPASSWORD; fi
+  local pwf=${APEX_PG_PASSWORD_FILE:-}
+  # the password reaches libpq through a pgpass file (PGPASSFILE) or the environment of our
+  # own children only: never through argv (ps) or the container config (docker inspect)
+  if [[ -z ${PGPASSWORD:-} && -n $pwf && -r $pwf ]]; then PGPASSWORD=$(<"$pwf"); export PGPASSWORD; fi
   local out
-  out=$(pg_isready -d "$(cs postgres)" 2>&1) || die "postgres at $PGHOST:$PGPORT is not accepting connections ($out)"
+  out=$(pg_isready -d "$(cs "$DB")" 2>&1) || die "postgres at $PGHOST:$PGPORT is not accepting connections ($out)"
 }
 q() { psql -X -q -At -v ON_ERROR_STOP=1 "$@"; }
 # Connection string with TCP keepalives: if the server vanishes without closing the socket
@@ -67,28 +73,28 @@ valid_db_name() { [[ $1 =~ ^[A-Za-z_][A-Za-z0-9_]{0,62}$ ]]; }
 # 60-bit slice of md5(row::text): order-independent, so it needs no primary key and no sort,
 # and streams (string_agg of a whole table would hit the 1 GB text limit on big tables).
 # Rendering settings are pinned so that row::text is the same in every session.
-table_stats() {
-  local db=$1 snap=${2:-}
+table_stats() { # CONNINFO [SNAPSHOT]
+  local conn=$1 snap=${2:-}
   {
     echo "SET datestyle TO ISO, YMD; SET timezone TO 'UTC'; SET extra_float_digits TO 3;"
     echo "SET bytea_output TO hex; SET intervalstyle TO postgres;"
     echo "BEGIN ISOLATION LEVEL REPEATABLE READ, READ ONLY;"
     [[ -n $snap ]] && echo "SET TRANSACTION SNAPSHOT '$snap';"
     cat <<'SQL'
-SELECT format('SELECT %L, count(*), coalesce(sum((''x'' || substr(md5(apex_row_::text), 1, 15))::bit(60)::bigint), 0) FROM %I.%I apex_row_',
-              n.nspname || '.' || c.relname, n.nspname, c.relname)
-FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+SELECT pg_catalog.format('SELECT %L, pg_catalog.count(*), coalesce(pg_catalog.sum((''x'' OPERATOR(pg_catalog.||) pg_catalog.substr(pg_catalog.md5(apex_row_::pg_catalog.text), 1, 15))::pg_catalog.bit(60)::pg_catalog.int8), 0) FROM %I.%I apex_row_',
+              pg_catalog.format('%s.%s', n.nspname, c.relname), n.nspname, c.relname)
+FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
 WHERE c.relkind = 'r' AND c.relpersistence IN ('p', 'u')
-  AND n.nspname NOT IN ('pg_catalog', 'information_schema') AND n.nspname !~ '^pg_(toast|temp)'
+  AND n.nspname NOT IN ('pg_catalog', 'information_schema') AND n.nspname OPERATOR(pg_catalog.!~) '^pg_(toast|temp)'
   -- extension tables are dumped only when registered as configuration tables
-  AND NOT EXISTS (SELECT 1 FROM pg_depend d JOIN pg_extension e ON e.oid = d.refobjid
-                  WHERE d.classid = 'pg_class'::regclass AND d.objid = c.oid AND d.deptype = 'e'
+  AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_depend d JOIN pg_catalog.pg_extension e ON e.oid = d.refobjid
+                  WHERE d.classid = 'pg_catalog.pg_class'::pg_catalog.regclass AND d.objid = c.oid AND d.deptype = 'e'
                     AND NOT (c.oid = ANY (coalesce(e.extconfig, '{}'))))
 ORDER BY n.nspname, c.relname
 \gexec
 COMMIT;
 SQL
-  } | q -F $'\t' -d "$(cs "$db")" | sort
+  } | q -F $'\t' -d "$conn" | sort
 }
 
 resolve_backup() {

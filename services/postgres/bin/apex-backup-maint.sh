@@ -2,10 +2,13 @@
 # `maintenance` (the daily job) and `schedule` (the logical_backup service's main loop).
 
 partitions() {
-  q -F $'\t' -d "$(cs "$DB")" -c "SELECT c.parent_table, i.inhrelid::regclass::text
-    FROM partman.part_config c JOIN pg_inherits i ON i.inhparent = c.parent_table::regclass
+  q -F $'\t' -d "$(cs "$DB")" -c "SELECT c.parent_table, i.inhrelid::pg_catalog.regclass::pg_catalog.text
+    FROM partman.part_config c JOIN pg_catalog.pg_inherits i ON i.inhparent = c.parent_table::pg_catalog.regclass
     ORDER BY 1, 2" | sort
 }
+# pg_partman's work runs as the role that owns the partitioned tables, not as the superuser
+# (separate -c: a procedure that commits may not run inside a multi-statement string).
+q_partman() { q -d "$(cs "$DB")" -c "SET ROLE apex_partman" "$@"; }
 json_list() { local out="" x; for x in "$@"; do out+="${out:+, }$(json_str "$x")"; done; printf '[%s]' "$out"; }
 
 cmd_maintenance() {
@@ -28,7 +31,7 @@ cmd_maintenance() {
   log "==> pg_partman: CALL partman.run_maintenance_proc()"
   before=$(partitions 2>&1) || die "cannot read partman.part_config: $(err_summary "$before")"
   # a procedure that commits per partition set: must run outside an explicit transaction
-  out=$(q -d "$(cs "$DB")" -c "CALL partman.run_maintenance_proc()" 2>&1) || die "run_maintenance_proc failed: $(err_summary "$out")"
+  out=$(q_partman -c "CALL partman.run_maintenance_proc()" 2>&1) || die "run_maintenance_proc failed: $(err_summary "$out")"
   after=$(partitions)
   local created=() removed=() line
   while IFS= read -r line; do [[ -n $line ]] && created+=("${line#*$'\t'}"); done < <(comm -13 <(echo "$before") <(echo "$after"))
@@ -37,7 +40,7 @@ cmd_maintenance() {
 
   log "==> pg_partman: check_default()"
   local defaults stuck=()
-  defaults=$(q -F $'\t' -d "$(cs "$DB")" -c "SELECT default_table, count FROM partman.check_default(true) WHERE count > 0" 2>&1) ||
+  defaults=$(q_partman -F $'\t' -c "SELECT default_table, count FROM partman.check_default(true) WHERE count > 0" 2>&1) ||
     die "check_default failed: $(err_summary "$defaults")"
   while IFS=$'\t' read -r tbl n; do [[ -n $tbl ]] && stuck+=("$tbl=$n"); done <<<"$defaults"
   [[ ${#stuck[@]} -eq 0 ]] && log "    no rows in default partitions" || log "    WARNING rows in default partitions: ${stuck[*]}"
@@ -47,12 +50,12 @@ cmd_maintenance() {
   log "==> VACUUM (ANALYZE) of busy tables"
   local tables=() t
   mapfile -t tables < <(q -d "$(cs "$DB")" -c "
-    SELECT format('%I.%I', s.schemaname, s.relname) FROM pg_stat_user_tables s JOIN pg_class c ON c.oid = s.relid
+    SELECT pg_catalog.format('%I.%I', s.schemaname, s.relname) FROM pg_catalog.pg_stat_user_tables s JOIN pg_catalog.pg_class c ON c.oid = s.relid
      WHERE NOT c.relispartition -- a partition is vacuumed with its parent, below
        AND (s.n_dead_tup > 1000 OR s.n_mod_since_analyze > 1000
             OR (s.schemaname = 'app' AND s.relname IN ('jobs', 'job_runs')))
     UNION
-    SELECT format('%I.%I', n.nspname, c.relname) FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+    SELECT pg_catalog.format('%I.%I', n.nspname, c.relname) FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
      WHERE c.relkind = 'p' AND n.nspname NOT IN ('pg_catalog', 'information_schema')
     ORDER BY 1")
   local vacuumed=()
@@ -64,20 +67,20 @@ cmd_maintenance() {
 
   log "==> pg_stat_statements snapshot"
   local pgss snap_rows=0
-  pgss=$(q -d "$(cs "$DB")" -c "SELECT extversion FROM pg_extension WHERE extname = 'pg_stat_statements'")
+  pgss=$(q -d "$(cs "$DB")" -c "SELECT extversion FROM pg_catalog.pg_extension WHERE extname = 'pg_stat_statements'")
   if [[ -z $pgss ]]; then
-    out=$(q -d "$(cs "$DB")" -c "CREATE EXTENSION IF NOT EXISTS pg_stat_statements" 2>&1) || die "pg_stat_statements unavailable: $(err_summary "$out")"
+    out=$(q -d "$(cs "$DB")" -c "CREATE EXTENSION IF NOT EXISTS pg_stat_statements SCHEMA public" 2>&1) || die "pg_stat_statements unavailable: $(err_summary "$out")"
   fi
   # snapshot and reset in one transaction, so that no statistics fall between two days
   snap_rows=$(q -d "$(cs "$DB")" 2>&1 <<SQL
 SET client_min_messages = warning;
 CREATE SCHEMA IF NOT EXISTS ops;
 CREATE TABLE IF NOT EXISTS ops.pg_stat_statements_snapshot AS
-  SELECT now() AS taken_at, s.* FROM pg_stat_statements s WITH NO DATA;
+  SELECT pg_catalog.now() AS taken_at, s.* FROM public.pg_stat_statements s WITH NO DATA;
 BEGIN;
-WITH ins AS (INSERT INTO ops.pg_stat_statements_snapshot SELECT now(), s.* FROM pg_stat_statements s RETURNING 1)
-SELECT count(*) FROM ins;
-$([[ $reset -eq 1 ]] && echo "SELECT 'reset' FROM pg_stat_statements_reset(0::oid, 0::oid, 0::bigint, false);")
+WITH ins AS (INSERT INTO ops.pg_stat_statements_snapshot SELECT pg_catalog.now(), s.* FROM public.pg_stat_statements s RETURNING 1)
+SELECT pg_catalog.count(*) FROM ins;
+$([[ $reset -eq 1 ]] && echo "SELECT 'reset' FROM public.pg_stat_statements_reset(0::oid, 0::oid, 0::bigint, false);")
 COMMIT;
 SQL
   ) || die "pg_stat_statements snapshot failed: $(err_summary "$snap_rows")"
@@ -95,17 +98,16 @@ SQL
     "$(json_list "${vacuumed[@]}")" "${snap_rows:-0}" "$([[ $reset -eq 1 ]] && echo true || echo false)" "$PRUNE_JSON" "$(($(now_ms) - t0))"
 }
 
-# Unattended: the same `backup` (and optionally `maintenance`) the operators run, then
+# Unattended: the same `backup` the operators run, then
 # pruning, every N seconds. SIGTERM is forwarded to a running step, which cleans up.
 cmd_schedule() {
-  local every=${APEX_BACKUP_INTERVAL:-86400} now=0 verify=0 maint=0 keep=${APEX_BACKUP_RETENTION_DAYS:-7}
+  local every=${APEX_BACKUP_INTERVAL:-86400} now=0 verify=0 keep=${APEX_BACKUP_RETENTION_DAYS:-7}
   while [[ $# -gt 0 ]]; do
     case $1 in
       --every) every=${2:-}; shift ;;
       --every=*) every=${1#*=} ;;
       --now) now=1 ;;
       --verify) verify=1 ;;
-      --maintenance) maint=1 ;;
       --keep-days) keep=${2:-}; shift ;;
       --keep-days=*) keep=${1#*=} ;;
       -h | --help) usage; exit 0 ;;
@@ -117,13 +119,13 @@ cmd_schedule() {
   parse_keep_days "$keep"
   local child="" self; self=$(readlink -f "$0")
   trap 'log "schedule: stopping"; [[ -n $child ]] && kill -TERM "$child" 2>/dev/null && wait "$child"; exit 0' TERM INT
-  log "schedule: backup every ${every}s (verify=$verify maintenance=$maint keep-days=$keep)"
+  log "schedule: backup every ${every}s (verify=$verify keep-days=$keep)"
   step() { "$self" "$@" & child=$!; wait "$child" || log "schedule: '$1' failed (exit $?)"; child=""; }
   [[ $now -eq 1 ]] || { sleep "$every" & child=$!; wait "$child"; child=""; }
   while true; do
     log "schedule: run at $(iso_now)"
     if [[ $verify -eq 1 ]]; then step backup --verify; else step backup; fi
-    if [[ $maint -eq 1 ]]; then step maintenance --keep-days "$keep"; else step prune --keep-days "$keep"; fi
+    step prune --keep-days "$keep"
     sleep "$every" & child=$!
     wait "$child"; child=""
   done

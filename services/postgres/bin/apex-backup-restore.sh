@@ -1,7 +1,16 @@
 # shellcheck shell=bash
 # `restore`, `list` and `prune`.
 
-db_exists() { [[ $(echo "SELECT 1 FROM pg_database WHERE datname = :'n'" | q -d "$(cs postgres)" -v n="$1") == 1 ]]; }
+db_exists() { [[ $(echo "SELECT 1 FROM pg_catalog.pg_database WHERE datname = :'n'" | q -d "$(cs postgres)" -v n="$1") == 1 ]]; }
+
+# A restore into the live cluster runs as its superuser, and evaluates what the dump holds
+# (CHECK constraints and the functions they call) as that superuser. So it takes only dumps
+# whose every object belongs to a role no service logs in as. Prints the offending owners.
+untrusted_owners() { # DUMP
+  local trusted=" ${APEX_RESTORE_TRUSTED_OWNERS:-postgres apex_owner apex_partman} "
+  pg_restore --list "$1" | grep -E '^[0-9]+; ' | grep -v ' $' | awk '{ print $NF }' | sort -u |
+    while IFS= read -r owner; do [[ $trusted == *" $owner "* ]] || printf '%s ' "$owner"; done
+}
 
 # Restore into a fresh database under a temporary name, check it, and only then swap it in:
 # whatever fails, the existing database is left as it was.
@@ -34,6 +43,8 @@ cmd_restore() {
   fi
   STEP_DETAIL=""
   check_sums "$dir" || die "backup $id is damaged, nothing restored: $STEP_DETAIL"
+  local bad; bad=$(untrusted_owners "$dir/$src.dump")
+  [[ -z $bad ]] || die "backup $id holds objects owned by ${bad% } (not in APEX_RESTORE_TRUSTED_OWNERS): restoring them as the superuser would run their code as the superuser; nothing restored"
   local tmpdb="${into:0:40}_restoring_$(rand4)"
   log "==> restoring $id into $tmpdb"
   CLEANUP_DBS+=("$tmpdb")
@@ -41,10 +52,24 @@ cmd_restore() {
   out=$(createdb -T template0 ${owner:+-O "$owner"} --maintenance-db="$(cs postgres)" "$tmpdb" 2>&1) || die "cannot create $tmpdb: $(err_summary "$out")"
   out=$(pg_restore --exit-on-error -j "$RESTORE_JOBS" -d "$(cs "$tmpdb")" "$dir/$src.dump" 2>&1) ||
     die "restore failed, \"$into\" untouched: $(err_summary "$out")"
+  local acl; acl=$(manifest_field "$dir" databaseAcl)
+  if [[ -n $acl ]]; then
+    out=$(q -d "$(cs postgres)" -v db="$tmpdb" -v acl="$acl" 2>&1 <<'SQL'
+SELECT pg_catalog.format('REVOKE ALL ON DATABASE %I FROM PUBLIC', :'db')
+\gexec
+SELECT pg_catalog.format('GRANT %s ON DATABASE %I TO %s', a.privilege_type, :'db',
+         CASE WHEN a.grantee = 0 THEN 'PUBLIC' ELSE pg_catalog.quote_ident(r.rolname) END)
+  FROM pg_catalog.aclexplode(:'acl'::pg_catalog.aclitem[]) a
+  LEFT JOIN pg_catalog.pg_roles r ON r.oid = a.grantee
+ WHERE a.grantee = 0 OR r.oid IS NOT NULL
+\gexec
+SQL
+    ) || die "cannot give $tmpdb the database privileges of the backup: $(err_summary "$out")"
+  fi
   local vstatus=null
   if [[ $verify -eq 1 ]]; then
     log "==> comparing row counts and checksums with the manifest"
-    compare_stats "$dir" "$tmpdb" || die "restored data $STEP_DETAIL; \"$into\" untouched"
+    compare_stats "$dir" "$(cs "$tmpdb")" "$tmpdb" || die "restored data $STEP_DETAIL; \"$into\" untouched"
     log "    $STEP_DETAIL"
     vstatus='"passed"'
   fi
@@ -106,6 +131,7 @@ prune_backups() {
   done < <(list_backups)
   # leftovers of interrupted runs, once they are surely not in progress any more
   find "$BACKUP_DIR" -mindepth 1 -maxdepth 1 -name '.partial-*' -mmin +1440 -exec rm -rf {} + 2>/dev/null || true
+  scratch_sweep
   local names="" p
   for p in "${pruned[@]}"; do names+="${names:+, }\"$p\""; done
   if [[ -z $newest_verified ]]; then

@@ -1,14 +1,17 @@
 // Entry point of the worker image (bundled to dist/worker.mjs).
 //   node worker.mjs           run migrations, then the echo/fail/sleep tasks until SIGTERM
 //   node worker.mjs --health  exit 0 when the heartbeat file is fresh (compose healthcheck)
+//   node worker.mjs --migrate run graphile-worker's migrations and the app's grants, then
+//                             exit (the db_migrate one-shot, as apex_owner)
 import pg from "pg";
 import { run, type Runner, type TaskList } from "graphile-worker";
 import { ConfigError } from "../../api/src/shared/env.ts";
-import { createLog } from "../../api/src/shared/log.ts";
+import { createLog, type Log } from "../../api/src/shared/log.ts";
 import { graphileLogger } from "./graphileLog.ts";
 import { trackedTask } from "./bookkeeping.ts";
-import { heartbeatSettings, loadWorkerConfig } from "./config.ts";
+import { heartbeatSettings, loadWorkerConfig, type WorkerConfig } from "./config.ts";
 import { heartbeatProblem, writeHeartbeat } from "./heartbeat.ts";
+import { migrate } from "./migrate.ts";
 import { taskBodies } from "./tasks.ts";
 
 function healthMode(): number {
@@ -18,9 +21,7 @@ function healthMode(): number {
   return problem ? 1 : 0;
 }
 
-async function start(): Promise<void> {
-  const cfg = loadWorkerConfig();
-  const log = createLog("worker", cfg.logLevel);
+function makePool(cfg: WorkerConfig, log: Log): pg.Pool {
   const pool = new pg.Pool({
     host: cfg.pg.host,
     port: cfg.pg.port,
@@ -36,6 +37,25 @@ async function start(): Promise<void> {
   // node would crash (and graphile-worker warns on stderr that they are missing).
   pool.on("error", (err) => log.warn("postgres pool client error", { err }));
   pool.on("connect", (client) => client.on("error", (err) => log.warn("postgres client error", { err })));
+  return pool;
+}
+
+async function migrateMode(): Promise<void> {
+  const cfg = loadWorkerConfig();
+  const log = createLog("db_migrate", cfg.logLevel);
+  const pool = makePool(cfg, log);
+  try {
+    await migrate(pool, graphileLogger(log));
+    log.info("migrations and grants applied", { role: cfg.pg.user });
+  } finally {
+    await pool.end().catch(() => undefined);
+  }
+}
+
+async function start(): Promise<void> {
+  const cfg = loadWorkerConfig();
+  const log = createLog("worker", cfg.logLevel);
+  const pool = makePool(cfg, log);
 
   const taskList: TaskList = {};
   for (const [name, body] of Object.entries(taskBodies)) {
@@ -116,6 +136,10 @@ async function start(): Promise<void> {
 async function main(): Promise<void> {
   if (process.argv.includes("--health")) process.exit(healthMode());
   try {
+    if (process.argv.includes("--migrate")) {
+      await migrateMode();
+      process.exit(0);
+    }
     await start();
   } catch (err) {
     const prefix = err instanceof ConfigError ? "worker: configuration error" : "worker: cannot start";
