@@ -8,7 +8,7 @@ export default defineConfig({
       {
         test: {
           name: "unit",
-          include: ["ci/**/*.test.ts", "services/**/*.test.ts", "scripts/**/*.test.ts"],
+          include: ["src/**/*.test.ts", "ci/**/*.test.ts", "services/**/*.test.ts", "scripts/**/*.test.ts"],
           exclude: ["**/*.docker.test.ts", "**/node_modules/**"],
         },
       },

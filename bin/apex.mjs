@@ -3,4 +3,4 @@
 // step can leave a stale copy behind.
 import { register } from "tsx/esm/api";
 register();
-await import("../ci/verifier/cli.ts");
+await import("../src/cli.ts");

@@ -1,5 +1,5 @@
 // npm run docs:matrix: rewrite the capability matrix in docs/security.md from the stack.
-import { generateMatrixTable, writeDocumentedMatrix, SECURITY_DOC } from "../ci/verifier/report/security-doc.ts";
+import { generateMatrixTable, writeDocumentedMatrix, SECURITY_DOC } from "../src/report/security-doc.ts";
 
 const table = await generateMatrixTable({ files: ["infra/compose.yaml"], profiles: ["*"] }, "infra/exemptions.yaml");
 writeDocumentedMatrix(table);

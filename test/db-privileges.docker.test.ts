@@ -5,7 +5,7 @@
 // a shell as uid 999 in the postgres container, next to /run/secrets. Every step of that
 // path is tried here and must be refused.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { testStack } from "../scripts/manage-lib/testStack.ts";
+import { testStack } from "../src/manage/testStack.ts";
 
 const s = testStack("apex-dbpriv");
 const lastJson = (stdout: string) => JSON.parse(stdout.trim().split("\n").pop() ?? "null");

@@ -6,7 +6,7 @@ import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { compose, docker, mustSucceed, run, type ComposeTarget, type RunResult } from "../ci/verifier/docker.ts";
+import { compose, docker, mustSucceed, run, type ComposeTarget, type RunResult } from "../src/docker.ts";
 
 const root = fileURLToPath(new URL("..", import.meta.url));
 const project = `apex-stack-${randomBytes(4).toString("hex")}`;

@@ -6,8 +6,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { randomBytes } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { compose, docker, mustSucceed, type ComposeTarget } from "../../../ci/verifier/docker.ts";
-import { build, down, failureEvidence, leftovers, psAll, up, waitReady } from "../../../ci/verifier/stack/lifecycle.ts";
+import { compose, docker, mustSucceed, type ComposeTarget } from "../../../src/docker.ts";
+import { build, down, failureEvidence, leftovers, psAll, up, waitReady } from "../../../src/stack/lifecycle.ts";
 
 const repo = join(import.meta.dirname, "../../..");
 const t: ComposeTarget = { files: [join(repo, "infra/compose.yaml")], projectName: `apexq${randomBytes(3).toString("hex")}` };

@@ -1,0 +1,88 @@
+// The CLI as users run it: `node bin/apex.mjs policy …` in a child process, checking exit
+// codes, the one-line errors (file:line, no stack trace) and the files written.
+import { spawnSync } from "node:child_process";
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { Ajv } from "ajv";
+import addFormatsModule from "ajv-formats";
+import { afterAll, describe, expect, it } from "vitest";
+
+const addFormats = addFormatsModule as unknown as (a: Ajv) => Ajv; // CJS default under NodeNext
+const TD = "src/testdata/policy";
+const out = mkdtempSync(join(tmpdir(), "apex-policy-"));
+afterAll(() => rmSync(out, { recursive: true, force: true }));
+
+function apex(compose: string, exemptions = `${TD}/exemptions/none.yaml`, extra: string[] = []) {
+  const dir = mkdtempSync(join(out, "run-"));
+  const r = spawnSync(process.execPath, ["bin/apex.mjs", "policy", "-f", compose, "--exemptions", exemptions, "--no-images", "-o", dir, ...extra], { encoding: "utf8", timeout: 60_000 });
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr.split("\n").filter((l) => l && !l.startsWith("npm warn")), dir };
+}
+
+describe("apex policy (CLI)", () => {
+  it("exit 0 on the intact fixture, writing json, md and sarif", () => {
+    const r = apex(`${TD}/intact/compose.yaml`, undefined, ["--format", "json,md,sarif"]);
+    expect(r.stderr).toEqual([]);
+    expect(r.code).toBe(0);
+    for (const f of ["report.json", "report.md", "report.sarif"]) expect(existsSync(join(r.dir, f))).toBe(true);
+    const report = JSON.parse(readFileSync(join(r.dir, "report.json"), "utf8"));
+    expect(report).toMatchObject({ status: "pass", command: "policy" });
+    expect(r.stdout).toMatch(/apex policy: PASS — 0 failed/);
+  });
+
+  it("exit 0 on the repository itself (infra/compose.yaml + services/*/Dockerfile + infra/exemptions.yaml)", () => {
+    const dir = mkdtempSync(join(out, "repo-"));
+    const r = spawnSync(process.execPath, ["bin/apex.mjs", "policy", "--no-images", "-o", dir], { encoding: "utf8", timeout: 60_000 });
+    expect(r.stdout).toMatch(/apex policy: PASS — 0 failed/);
+    expect(r.status).toBe(0);
+  });
+
+  it("exit 1 on the seed's current configuration, failures first in the summary", () => {
+    const r = apex(`${TD}/seed-current/compose.yaml`, undefined, ["--format", "json,sarif"]);
+    expect(r.code).toBe(1);
+    // The SARIF of a real run validates against the official schema and points at file:line.
+    const ajv = new Ajv({ strict: false });
+    addFormats(ajv);
+    const validate = ajv.compile(JSON.parse(readFileSync("src/report/schema/sarif-schema-2.1.0.json", "utf8")));
+    const sarif = JSON.parse(readFileSync(join(r.dir, "report.sarif"), "utf8"));
+    expect(validate(sarif)).toBe(true);
+    expect(sarif.runs[0].results).toHaveLength(6);
+    expect(sarif.runs[0].results[0].locations[0].physicalLocation).toEqual({ artifactLocation: { uri: `${TD}/seed-current/compose.yaml`, uriBaseId: "%SRCROOT%" }, region: { startLine: 22 } });
+    const lines = r.stdout.trim().split("\n");
+    expect(lines.slice(0, 6).every((l) => l.startsWith("FAIL"))).toBe(true);
+    expect(lines[0]).toBe(`FAIL   api compose/tmpfs-owner ${TD}/seed-current/compose.yaml:22: tmpfs /tmp: no uid= (mounted root-owned); no gid=; no mode= (use 1777 for /tmp)`);
+    expect(lines).toContain(`FAIL   worker dockerfile/copy-chown ${TD}/seed-current/worker.Dockerfile:8: COPY src /app/src without --chown`);
+    const report = JSON.parse(readFileSync(join(r.dir, "report.json"), "utf8"));
+    expect(report.summary.fail).toBe(6);
+  });
+
+  it("a recorded exemption waives the cap_add (exit 0); an expired one does not (exit 1)", () => {
+    const ok = apex(`${TD}/compose/cap-add.yaml`, `${TD}/exemptions/cap-add.yaml`);
+    expect(ok.code).toBe(0);
+    const check = JSON.parse(readFileSync(join(ok.dir, "report.json"), "utf8")).checks.find((c: { id: string }) => c.id === "compose/cap-add-justified");
+    expect(check).toMatchObject({ status: "waived", waiver: { reason: "binds port 80 inside the container (fixture)", source: { line: 2 } } });
+    expect(apex(`${TD}/compose/cap-add.yaml`, `${TD}/exemptions/cap-add-expired.yaml`).code).toBe(1);
+  });
+
+  it.each([
+    ["malformed YAML", `${TD}/bad/malformed.yaml`, undefined, /^apex: src\/testdata\/policy\/bad\/malformed\.yaml:\d+: malformed YAML: /],
+    ["missing compose file", `${TD}/bad/nope.yaml`, undefined, /^apex: src\/testdata\/policy\/bad\/nope\.yaml: compose file not found$/],
+    ["missing Dockerfile", `${TD}/bad/missing-dockerfile.yaml`, undefined, /^apex: src\/testdata\/policy\/bad\/missing-dockerfile\.yaml:5: service "api": Dockerfile not found: src\/testdata\/policy\/dockerfiles\/does-not-exist\.Dockerfile$/],
+    ["unknown service in an exemption", `${TD}/intact/compose.yaml`, `${TD}/exemptions/unknown-service.yaml`, /^apex: src\/testdata\/policy\/exemptions\/unknown-service\.yaml:5: exemption names unknown service "no_such_service"/],
+    ["exemption without a reason", `${TD}/intact/compose.yaml`, `${TD}/exemptions/no-justification.yaml`, /^apex: src\/testdata\/policy\/exemptions\/no-justification\.yaml:2: exemption for "api" has no justification$/],
+  ])("%s → one line naming the file, exit 2", (_what, compose, exemptions, msg) => {
+    const r = apex(compose, exemptions);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toHaveLength(1);
+    expect(r.stderr[0]).toMatch(msg);
+    expect(r.stdout).toBe("");
+  });
+
+  it("a file outside the repository is named by its absolute path, not ../../", () => {
+    const outside = join(out, "outside.yaml");
+    writeFileSync(outside, "services:\n  api:\n    image: x\n   bad: [\n");
+    const r = apex(outside);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toEqual([`apex: ${outside}:4: malformed YAML: All mapping items must start at the same column`]);
+  });
+});

@@ -1,0 +1,251 @@
+// Real containers, one broken part of the posture each (testdata/broken/compose.yaml), in a
+// compose project of their own: each probe fails on its broken container with evidence
+// showing why, and passes on the intact one. Nothing is left behind.
+import { randomBytes } from "node:crypto";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { compose, docker, mustSucceed, run, type ComposeTarget } from "../docker.ts";
+import { runProbes } from "../probe.ts";
+import type { CheckResult, Report } from "../types.ts";
+
+const suffix = randomBytes(4).toString("hex");
+const target: ComposeTarget = {
+  files: [new URL("./testdata/broken/compose.yaml", import.meta.url).pathname],
+  projectName: `apexprobe${suffix}`,
+};
+let results: CheckResult[] = [];
+const get = (service: string, id: string) => {
+  const r = results.find((x) => x.service === service && x.id === id);
+  if (!r) throw new Error(`no result ${service} ${id}`);
+  return r;
+};
+const ev = (r: CheckResult) => JSON.stringify(r.evidence);
+
+const UNHEALTHY = "unhealthy";
+
+/** Polls docker inspect until the container's health is `want` (its healthcheck runs every 1 s). */
+async function waitForHealth(service: string, want: string): Promise<void> {
+  const id = (await compose(target, ["ps", "-q", service])).stdout.trim();
+  for (let i = 0; i < 60; i++) {
+    const s = (await docker(["inspect", "-f", "{{.State.Health.Status}}", id])).stdout.trim();
+    if (s === want) return;
+    await new Promise((r) => setTimeout(r, 500));
+  }
+  throw new Error(`${service} never became ${want}`);
+}
+
+beforeAll(async () => {
+  process.env.APEX_PROBE_FIXTURE_TAG = suffix; // images unique to this run
+  mustSucceed(await compose(target, ["build", "-q"]), "compose build");
+  const all = (await compose(target, ["config", "--services"])).stdout.split("\n").filter(Boolean);
+  // `up --wait` stops at an unhealthy container: the failing healthcheck starts on its own.
+  mustSucceed(await compose(target, ["up", "-d", "--wait", "--wait-timeout", "120", ...all.filter((s) => s !== UNHEALTHY)]), "compose up");
+  mustSucceed(await compose(target, ["up", "-d", "--no-deps", UNHEALTHY]), "compose up unhealthy");
+  await waitForHealth(UNHEALTHY, "unhealthy");
+  results = await runProbes({ target });
+});
+
+afterAll(async () => {
+  await compose(target, ["down", "-v", "--rmi", "all", "--remove-orphans", "-t", "1"]);
+});
+
+describe("apex probe on real containers", () => {
+  it("maps every container to its compose service and probes all of them", () => {
+    const services = new Set(results.map((r) => r.service));
+    expect([...services].sort()).toEqual([
+      "app-foreign-owner", "caps-kept", "docker-sock", "image-volume", "intact", "nnp-missing", "no-memory-limit", "no-pids-limit", "noshell",
+      "noshell-named-user", "root-drop-setpriv", "root-drop-su", "root-user", "seccomp-unconfined", "setuid-kept", "tmpfs-root-owned", "unhealthy",
+      "world-writable", "writable-root",
+    ]);
+    for (const r of results) expect(r.kind).toBe("runtime");
+  });
+
+  it("passes every probe on the intact hardened container", () => {
+    const bad = results.filter((r) => r.service === "intact" && r.status !== "pass").map((r) => `${r.id}: ${r.message}`);
+    expect(bad).toEqual([]);
+  });
+
+  it("capabilities kept: CapBnd holds the default set", () => {
+    const r = get("caps-kept", "runtime/cap-bnd-justified");
+    expect(r.status).toBe("fail");
+    expect(r.message).toMatch(/unjustified .*NET_RAW/);
+    expect(ev(r)).toContain("CapBnd:\\t00000000a80425fb");
+    expect(get("caps-kept", "runtime/cap-eff-zero").status).toBe("pass"); // non-root: nothing effective
+  });
+
+  it("root user: PID 1 and docker exec are uid 0", () => {
+    const r = get("root-user", "runtime/process-user");
+    expect(r.status).toBe("fail");
+    expect(r.message).toMatch(/declared user is root .*docker exec's default user is uid 0.*pid 1 \(sleep\) root process/);
+    expect(ev(r)).toContain("Uid:\\t0\\t0\\t0\\t0");
+  });
+
+  it("writable root: mountinfo says rw", () => {
+    const r = get("writable-root", "runtime/rootfs-readonly");
+    expect(r.status).toBe("fail");
+    expect(r.message).toBe("/ is mounted rw in /proc/1/mountinfo");
+    expect(ev(r)).toMatch(/ \/ rw,/);
+  });
+
+  it("tmpfs owned by root: owner and a failed write are the evidence", () => {
+    const r = get("tmpfs-root-owned", "runtime/tmpfs-declared");
+    expect(r.status).toBe("fail");
+    expect(r.message).toMatch(/\/cache: owned by 0:0, the service user is 1000:1000/);
+    expect(r.message).toMatch(/\/cache: not writable by the service user: .*Permission denied/);
+    expect(ev(r)).toContain("stat /cache: uid 0 gid 0 mode 755");
+  });
+
+  it("no-new-privileges missing", () => {
+    const r = get("nnp-missing", "runtime/no-new-privileges");
+    expect(r.status).toBe("fail");
+    expect(ev(r)).toContain("NoNewPrivs:\\t0");
+  });
+
+  it("seccomp unconfined", () => {
+    const r = get("seccomp-unconfined", "runtime/seccomp-filter");
+    expect(r.status).toBe("fail");
+    expect(ev(r)).toContain("Seccomp:\\t0");
+  });
+
+  it("entrypoint starts as root and drops with setpriv: caught although PID 1 is uid 1000", () => {
+    const r = get("root-drop-setpriv", "runtime/process-user");
+    expect(r.status).toBe("fail");
+    expect(r.message).toMatch(/declared user is root \(Config.User "root"/);
+    expect(r.message).toMatch(/docker exec's default user is uid 0/);
+    expect(ev(r)).toMatch(/\/proc\/1\/status \(sleep\).*Uid:\\t1000/);
+  });
+
+  it("entrypoint starts as root and drops with su: the root parent keeps capabilities", () => {
+    expect(get("root-drop-su", "runtime/process-user").message).toMatch(/pid 1 \(su\) root process/);
+    const r = get("root-drop-su", "runtime/cap-eff-zero");
+    expect(r.status).toBe("fail");
+    expect(r.message).toMatch(/pid 1 \(su\) CapEff=SETGID,SETUID/);
+  });
+
+  // The parts of the posture beyond the issue's list: each broken on a container of its
+  // own, and each failing only its own probe there.
+  const onlyFails = (service: string) => results.filter((r) => r.service === service && r.status === "fail").map((r) => r.id);
+
+  it("capabilities kept, no-new-privileges missing, seccomp unconfined, writable root: docker inspect disagrees too", () => {
+    expect(get("caps-kept", "runtime/inspect-agrees").message).toMatch(/HostConfig.CapDrop is .*not ALL/);
+    expect(get("nnp-missing", "runtime/inspect-agrees").message).toMatch(/lacks no-new-privileges/);
+    expect(get("seccomp-unconfined", "runtime/inspect-agrees").message).toMatch(/seccomp=unconfined/);
+    expect(get("writable-root", "runtime/inspect-agrees").message).toMatch(/ReadonlyRootfs is false/);
+    // the raw HostConfig is the evidence: CapDrop empty (compose sends [] or nothing at all)
+    expect(ev(get("caps-kept", "runtime/inspect-agrees"))).toMatch(/\\"CapDrop\\":(null|\[\])/);
+  });
+
+  it("world-writable file in the image", () => {
+    expect(onlyFails("world-writable")).toEqual(["runtime/no-world-writable"]);
+    const r = get("world-writable", "runtime/no-world-writable");
+    expect(r.message).toContain("/etc/apex-oops");
+    expect(ev(r)).toMatch(/W 0:0 666 f \/etc\/apex-oops/);
+  });
+
+  it("setuid file left in the image", () => {
+    expect(onlyFails("setuid-kept")).toEqual(["runtime/no-setuid"]);
+    const r = get("setuid-kept", "runtime/no-setuid");
+    expect(r.message).toContain("/usr/local/bin/apex-suid");
+    expect(ev(r)).toMatch(/S 0:0 4755 \/usr\/local\/bin\/apex-suid/);
+  });
+
+  it("a file under /app owned by another user", () => {
+    expect(onlyFails("app-foreign-owner")).toEqual(["runtime/app-ownership"]);
+    const r = get("app-foreign-owner", "runtime/app-ownership");
+    expect(r.message).toMatch(/^1 file\(s\) under \/app owned by neither 1000:1000/);
+    expect(ev(r)).toContain("999:999 644 f /app/foreign");
+  });
+
+  it("a VOLUME in the image: a writable mount compose never declared", () => {
+    expect(onlyFails("image-volume")).toEqual(["runtime/writable-paths"]);
+    const r = get("image-volume", "runtime/writable-paths");
+    expect(r.message).toBe("/data is writable but not declared");
+    expect(ev(r)).toMatch(/\/data \([a-z0-9]+\): exit 0/);
+  });
+
+  it("no pids limit: pids.max is max", () => {
+    expect(onlyFails("no-pids-limit")).toEqual(["runtime/pids-limit"]);
+    const r = get("no-pids-limit", "runtime/pids-limit");
+    expect(r.message).toMatch(/^no pids limit in effect \(pids(\/pids)?\.max = max\)$/);
+  });
+
+  it("no memory limit", () => {
+    expect(onlyFails("no-memory-limit")).toEqual(["runtime/memory-limit"]);
+    expect(get("no-memory-limit", "runtime/memory-limit").message).toMatch(/^no memory limit in effect/);
+  });
+
+  it("docker.sock mounted", () => {
+    expect(onlyFails("docker-sock")).toEqual(["runtime/no-docker-sock"]);
+    const r = get("docker-sock", "runtime/no-docker-sock");
+    expect(r.message).toMatch(/docker\.sock reachable: (exists|mounted): .*\/var\/run\/docker\.sock/);
+  });
+
+  it("healthcheck failing", () => {
+    expect(onlyFails(UNHEALTHY)).toEqual(["runtime/healthy"]);
+    expect(get(UNHEALTHY, "runtime/healthy").message).toBe('health is "unhealthy"');
+  });
+
+  it("image without a shell: the PID-namespace sidecar runs the /proc probes and write tests", () => {
+    const mine = results.filter((r) => r.service === "noshell");
+    expect(mine.filter((r) => r.status === "fail")).toEqual([]);
+    expect(get("noshell", "runtime/rootfs-readonly")).toMatchObject({ status: "pass" });
+    expect(ev(get("noshell", "runtime/process-user"))).toContain("--pid");
+    expect(get("noshell", "runtime/app-ownership")).toMatchObject({ status: "skip", message: expect.stringContaining("no /app") });
+  });
+
+  it("image without a shell and a named USER: the sidecar retries as PID 1's uid", () => {
+    const mine = results.filter((r) => r.service === "noshell-named-user");
+    expect(mine.filter((r) => r.status === "fail").map((r) => r.message)).toEqual([]);
+    expect(get("noshell-named-user", "runtime/tmpfs-declared").status).toBe("pass");
+    expect(ev(get("noshell-named-user", "runtime/no-setuid"))).toContain('"1000:1000"');
+  });
+
+  it("the forced sidecar path agrees with docker exec on the intact container", async () => {
+    const side = await runProbes({ target, services: ["intact"], forceSidecar: true });
+    expect(side.filter((r) => r.status !== "pass").map((r) => r.id)).toEqual([]);
+  });
+
+  it("leaves nothing behind: no files, no processes, no sidecars", async () => {
+    const id = (await compose(target, ["ps", "-q", "writable-root"])).stdout.trim();
+    const diff = await docker(["diff", id]);
+    expect(diff.stdout).not.toContain(".apex-probe-");
+    const tmp = await compose(target, ["exec", "-T", "intact", "ls", "-A", "/tmp"]);
+    expect(tmp.stdout.trim()).toBe("");
+    const top = await docker(["top", (await compose(target, ["ps", "-q", "intact"])).stdout.trim(), "-o", "pid,comm"]);
+    // Only the service (and at most a healthcheck `true` in flight); never the gatherer's sh.
+    const comms = top.stdout.trim().split("\n").slice(1).map((l) => l.trim().split(/\s+/)[1]);
+    expect(comms).toContain("sleep");
+    expect(comms.filter((c) => c !== "sleep" && c !== "true" && !c.startsWith("runc"))).toEqual([]);
+    const sidecars = await docker(["ps", "-aq", "--filter", "label=apex.probe=sidecar"]);
+    expect(sidecars.stdout.trim()).toBe("");
+  });
+
+  it("`apex probe` CLI: exit 1 on failures, report.json with runtime checks, exemptions applied", async () => {
+    const out = mkdtempSync(join(tmpdir(), "apex-probe-"));
+    try {
+      const bin = new URL("../../bin/apex.mjs", import.meta.url).pathname;
+      const ex = new URL("./testdata/broken/exemptions.yaml", import.meta.url).pathname;
+      const r = await run(process.execPath, [bin, "probe", "-f", target.files[0], "-p", target.projectName!, "--exemptions", ex, "--format", "json", "-o", out]);
+      expect(r.exitCode).toBe(1);
+      expect(r.stdout).toMatch(/FAIL seccomp-unconfined runtime\/seccomp-filter/);
+      const report = JSON.parse(readFileSync(join(out, "report.json"), "utf8")) as Report;
+      expect(report).toMatchObject({ command: "probe", status: "fail", project: target.projectName });
+      expect(report.checks.every((c) => c.kind === "runtime")).toBe(true);
+      const waived = report.checks.find((c) => c.service === "caps-kept" && c.id === "runtime/cap-bnd-justified")!;
+      expect(waived).toMatchObject({ status: "waived", waiver: { reason: expect.stringContaining("waiver path") } });
+    } finally {
+      rmSync(out, { recursive: true, force: true });
+    }
+  });
+
+  it("`apex probe` on a project with nothing running: one line, exit 2", async () => {
+    const bin = new URL("../../bin/apex.mjs", import.meta.url).pathname;
+    const ex = new URL("./testdata/broken/exemptions.yaml", import.meta.url).pathname;
+    const r = await run(process.execPath, [bin, "probe", "-f", target.files[0], "-p", `apexprobe-empty-${suffix}`, "--exemptions", ex, "-o", tmpdir()]);
+    expect(r.exitCode).toBe(2);
+    expect(r.stderr.trim().split("\n")).toHaveLength(1);
+    expect(r.stderr).toMatch(/no running container in compose project/);
+  });
+});

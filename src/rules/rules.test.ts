@@ -1,0 +1,151 @@
+// kube-score style scenario tests: one line per fixture file → the exact rule ids that
+// fail for service "api". Each rule has a fixture that breaks it, and every rule passes
+// on the intact fixture. (Needs the docker CLI for `docker compose config`, no daemon.)
+import { dirname, join, relative, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+import { beforeAll, describe, expect, it } from "vitest";
+import type { PolicyModel, ServiceModel } from "../model.ts";
+import { evaluate } from "../policy.ts";
+import { readDockerfile } from "../sources/dockerfile.ts";
+import { deriveUsers, loadModel } from "../sources/load.ts";
+import type { CheckResult } from "../types.ts";
+import { rules } from "./registry.ts";
+
+const here = dirname(fileURLToPath(import.meta.url));
+const repoRoot = resolve(here, "../..");
+const TD = join(here, "../testdata/policy");
+
+const load = (file: string) => loadModel({ files: [join(TD, file)] }, { readImages: false, repoRoot });
+const failing = (results: CheckResult[], service = "api") =>
+  results.filter((r) => r.service === service && r.status === "fail").map((r) => r.id).sort();
+
+const composeCases: Array<[string, string[]]> = [
+  ["compose/anchor-not-merged.yaml", ["compose/anchor-merged"]],
+  ["compose/anchor-list-replaced.yaml", ["compose/anchor-list-replaced", "compose/no-new-privileges"]],
+  ["compose/cap-drop-not-all.yaml", ["compose/cap-drop-all"]],
+  ["compose/cap-add.yaml", ["compose/cap-add-justified"]],
+  ["compose/privileged.yaml", ["compose/no-privileged"]],
+  ["compose/no-new-privileges-missing.yaml", ["compose/no-new-privileges"]],
+  ["compose/seccomp-unconfined.yaml", ["compose/seccomp-confined"]],
+  ["compose/read-only-off.yaml", ["compose/read-only-rootfs"]],
+  ["compose/tmpfs-wrong-uid.yaml", ["compose/tmpfs-owner"]],
+  ["compose/tmpfs-long-syntax.yaml", ["compose/tmpfs-owner"]],
+  ["compose/tmpfs-exec.yaml", ["compose/tmpfs-options"]],
+  ["compose/user-mismatch.yaml", ["compose/user-matches-image"]],
+  ["compose/no-pids-limit.yaml", ["compose/pids-limit"]],
+  ["compose/no-memory-limit.yaml", ["compose/memory-limit"]],
+  ["compose/no-cpu-limit.yaml", ["compose/cpu-limit"]],
+  ["compose/no-healthcheck.yaml", ["compose/healthcheck"]],
+  ["compose/healthcheck-disabled.yaml", ["compose/healthcheck"]],
+  ["compose/no-restart.yaml", ["compose/restart-policy"]],
+  ["compose/host-pid.yaml", ["compose/no-host-namespaces"]],
+  ["compose/docker-socket.yaml", ["compose/no-docker-socket"]],
+  ["compose/sensitive-host-path.yaml", ["compose/no-sensitive-host-paths"]],
+  ["compose/port-all-interfaces.yaml", ["compose/ports-bound-to-interface"]],
+  ["compose/privileged-port.yaml", ["compose/no-privileged-ports"]],
+];
+
+const dockerfileCases: Array<[string, string[]]> = [
+  ["dockerfiles/user-root.Dockerfile", ["compose/user-matches-image", "dockerfile/user-non-root"]],
+  ["dockerfiles/user-named.Dockerfile", ["dockerfile/user-numeric"]],
+  ["dockerfiles/user-not-created.Dockerfile", ["dockerfile/user-created"]],
+  ["dockerfiles/useradd-without-l.Dockerfile", ["dockerfile/useradd-no-log-init"]],
+  ["dockerfiles/copy-chown-mismatch.Dockerfile", ["dockerfile/copy-chown"]],
+  ["dockerfiles/workdir-relative.Dockerfile", ["dockerfile/workdir-absolute"]],
+  ["dockerfiles/workdir-owned-by-other.Dockerfile", ["dockerfile/workdir-owned"]],
+  ["dockerfiles/add-instead-of-copy.Dockerfile", ["dockerfile/copy-not-add"]],
+  ["dockerfiles/sudo.Dockerfile", ["dockerfile/no-sudo"]],
+  ["dockerfiles/secret-in-env.Dockerfile", ["dockerfile/no-secrets-in-env"]],
+  ["dockerfiles/setuid-kept.Dockerfile", ["dockerfile/no-setuid"]],
+];
+
+let intact: PolicyModel;
+beforeAll(async () => {
+  intact = await load("intact/compose.yaml");
+});
+
+/** The intact model with api's Dockerfile (or image config) swapped: facts in, verdicts out. */
+function withApi(change: (api: ServiceModel) => void): CheckResult[] {
+  const api = structuredClone(intact.services.find((s) => s.name === "api")!);
+  change(api);
+  deriveUsers(api);
+  return evaluate({ ...intact, services: [api] });
+}
+
+describe("intact fixture", () => {
+  it("passes every rule (nothing fails or is skipped except the image check without an image)", () => {
+    const results = evaluate(intact);
+    expect(failing(results)).toEqual([]);
+    expect(results.filter((r) => r.status === "skip").map((r) => r.id)).toEqual(["image/config-matches-dockerfile"]);
+    expect(results).toHaveLength(rules.length);
+  });
+});
+
+describe("compose fixtures", () => {
+  it.each(composeCases)("%s → %j", async (file, ids) => {
+    const results = evaluate(await load(file));
+    expect(failing(results)).toEqual([...ids].sort());
+    for (const r of results.filter((x) => x.status === "fail")) {
+      expect(r.location?.file).toBe(relative(repoRoot, join(TD, file)));
+      expect(r.location?.line).toBeGreaterThan(0);
+      expect(r.evidence.length).toBeGreaterThan(0);
+    }
+  });
+});
+
+describe("Dockerfile fixtures", () => {
+  it.each(dockerfileCases)("%s → %j", (file, ids) => {
+    const results = withApi((api) => {
+      api.dockerfile = readDockerfile(join(TD, file), relative(repoRoot, join(TD, file)));
+    });
+    expect(failing(results)).toEqual([...ids].sort());
+    const own = results.filter((r) => r.status === "fail" && r.id.startsWith("dockerfile/"));
+    for (const r of own) expect(r.location).toMatchObject({ file: relative(repoRoot, join(TD, file)), line: expect.any(Number) });
+  });
+});
+
+describe("image config", () => {
+  it("a local image whose WORKDIR differs from the Dockerfile is reported as stale", () => {
+    const results = withApi((api) => {
+      api.image = { ref: "apex-fixture/api:test", id: "sha256:0", user: "1000:1000", workingDir: "/srv" };
+    });
+    expect(failing(results)).toEqual(["image/config-matches-dockerfile"]);
+  });
+  it("a local image that matches passes, and its Config.User is the image USER", () => {
+    const results = withApi((api) => {
+      api.image = { ref: "apex-fixture/api:test", id: "sha256:0", user: "1000:1000", workingDir: "/app" };
+    });
+    expect(failing(results)).toEqual([]);
+    expect(results.find((r) => r.id === "image/config-matches-dockerfile")?.status).toBe("pass");
+  });
+  it("an image running as root fails non-root even when the Dockerfile is not read", () => {
+    const results = withApi((api) => {
+      api.dockerfile = undefined;
+      api.image = { ref: "up/stream:1", id: "sha256:0", user: "", workingDir: "/" };
+    });
+    expect(failing(results)).toEqual(["compose/user-matches-image", "dockerfile/user-non-root"]);
+  });
+});
+
+describe("the seed's current configuration", () => {
+  const expected = ["compose/tmpfs-owner", "dockerfile/copy-chown", "dockerfile/workdir-owned"];
+  it.each(["api", "worker"])("reports exactly the seed's three problems for %s, with the seed's fixes", async (service) => {
+    const results = evaluate(await load("seed-current/compose.yaml"));
+    expect(failing(results, service)).toEqual(expected);
+    const byId = Object.fromEntries(results.filter((r) => r.service === service).map((r) => [r.id, r]));
+    expect(byId["compose/tmpfs-owner"]!.remediation).toContain("/tmp:uid=1000,gid=1000,mode=1777");
+    expect(byId["compose/tmpfs-owner"]!.location).toEqual({ file: "src/testdata/policy/seed-current/compose.yaml", line: service === "api" ? 22 : 32 });
+    expect(byId["dockerfile/copy-chown"]!.remediation).toContain("COPY --chown=1000:1000 src /app/src");
+    expect(byId["dockerfile/copy-chown"]!.location).toEqual({ file: `src/testdata/policy/seed-current/${service}.Dockerfile`, line: 8 });
+    expect(byId["dockerfile/workdir-owned"]!.remediation).toContain("RUN mkdir -p /app && chown -R 1000:1000 /app");
+    expect(byId["dockerfile/workdir-owned"]!.location).toEqual({ file: `src/testdata/policy/seed-current/${service}.Dockerfile`, line: 7 });
+  });
+});
+
+describe("catalogue coverage", () => {
+  it("every rule has a fixture that breaks it", () => {
+    const covered = new Set([...composeCases, ...dockerfileCases].flatMap(([, ids]) => ids));
+    covered.add("image/config-matches-dockerfile"); // canned image config above
+    expect(rules.map((r) => r.id).filter((id) => !covered.has(id))).toEqual([]);
+  });
+});
