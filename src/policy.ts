@@ -5,6 +5,7 @@ import { applyExemptions, loadExemptions } from "./exemptions.ts";
 import type { PolicyModel, Rule, ServiceModel } from "./model.ts";
 import { rules as registry } from "./rules/registry.ts";
 import { loadModel } from "./sources/load.ts";
+import { resultOf } from "./result.ts";
 import type { CheckResult } from "./types.ts";
 
 export interface PolicyOptions {
@@ -17,15 +18,6 @@ export interface PolicyOptions {
 /** One result per (rule, service): findings are folded into its evidence. */
 export function runRule(rule: Rule, s: ServiceModel, model: PolicyModel): CheckResult {
   const started = performance.now();
-  const base = {
-    id: rule.id,
-    kind: "static" as const,
-    service: s.name,
-    title: rule.title,
-    refs: rule.refs,
-    severity: rule.severity,
-    remediation: rule.remediation,
-  };
   let out;
   try {
     out = rule.check(s, model);
@@ -34,16 +26,16 @@ export function runRule(rule: Rule, s: ServiceModel, model: PolicyModel): CheckR
     out = { status: "fail" as const, findings: [{ message: `rule error: ${(err as Error).message}`, evidence: { note: "internal rule error" } }] };
   }
   const durationMs = performance.now() - started;
-  if (out.status !== "fail") return { ...base, status: out.status, message: out.message, evidence: out.status === "pass" ? (out.evidence ?? []) : [], durationMs };
+  if (out.status !== "fail")
+    return resultOf(rule, s.name, { status: out.status, message: out.message, evidence: out.status === "pass" ? (out.evidence ?? []) : [], location: s.raw.location, durationMs });
   const [first, ...rest] = out.findings;
-  return {
-    ...base,
+  return resultOf(rule, s.name, {
     status: "fail",
     message: `${first?.message ?? "failed"}${rest.length ? ` (+${rest.length} more)` : ""}`,
-    location: first?.location,
+    location: first?.location ?? s.raw.location,
     evidence: out.findings.map((f) => ({ ...f.evidence, location: f.evidence.location ?? f.location })),
     durationMs,
-  };
+  });
 }
 
 export function evaluate(model: PolicyModel, rules: readonly Rule[] = registry): CheckResult[] {

@@ -3,6 +3,7 @@
 import type { CheckMeta, CheckResult } from "../types.ts";
 import type { ServiceFacts } from "./facts.ts";
 import type { Outcome, Probe } from "./probe-kit.ts";
+import { resultOf } from "../result.ts";
 import { appOwnership } from "./app-ownership.ts";
 import { capBndJustified } from "./cap-bnd-justified.ts";
 import { capEffZero } from "./cap-eff-zero.ts";
@@ -53,19 +54,7 @@ export const RUNNING_META: CheckMeta = {
 export const RUNTIME_CHECKS: CheckMeta[] = [...PROBES.map((p) => p.meta), RUNNING_META];
 
 export function toResult(meta: CheckMeta, service: string | null, o: Outcome, durationMs?: number): CheckResult {
-  return {
-    id: meta.id,
-    kind: "runtime",
-    service,
-    status: o.status,
-    title: meta.title,
-    evidence: o.evidence,
-    refs: meta.refs,
-    severity: meta.severity,
-    message: o.message,
-    remediation: o.status === "fail" ? meta.remediation : undefined,
-    durationMs,
-  };
+  return resultOf(meta, service, { ...o, durationMs });
 }
 
 /** Why a probe cannot judge these facts, or undefined when it can. */

@@ -4,6 +4,7 @@ import { readFileSync } from "node:fs";
 import { Ajv } from "ajv";
 import addFormatsModule from "ajv-formats";
 import { describe, expect, it } from "vitest";
+import { CATALOGUE } from "../catalogue.ts";
 import { rules } from "../rules/registry.ts";
 import { renderSarif } from "./sarif.ts";
 import { sampleReport } from "./testdata/sample-report.ts";
@@ -26,12 +27,14 @@ describe("SARIF renderer", () => {
   });
   it("the schema really rejects a broken log (the check has teeth)", () => {
     const broken = structuredClone(log);
-    broken.runs[0].results[0].suppressions = [{ kind: "external", status: "accepted" }];
+    broken.runs[0].results[0].suppressions = [{ kind: "external", state: "accepted" }]; // SARIF says status
     broken.runs[0].results[0].locations[0].physicalLocation.region.startLine = 0;
     expect(validate(broken)).toBe(false);
   });
-  it("has a rules table from rule metadata, with help text", () => {
-    expect(run.tool.driver.rules.map((r: { id: string }) => r.id)).toEqual(rules.map((r) => r.id));
+  it("has a rules table of the whole catalogue (every kind), with help text", () => {
+    expect(run.tool.driver.rules.map((r: { id: string }) => r.id)).toEqual(CATALOGUE.map((r) => r.id));
+    const kinds = new Set(run.tool.driver.rules.map((r: { properties: { tags: string[] } }) => r.properties.tags[1]));
+    expect([...kinds].sort()).toEqual(["runtime", "static", "workflow"]);
     const tmpfs = run.tool.driver.rules.find((r: { id: string }) => r.id === "compose/tmpfs-owner");
     expect(tmpfs.shortDescription.text).toBe(rules.find((r) => r.id === "compose/tmpfs-owner")!.title);
     expect(tmpfs.help.text).toContain("/tmp:uid=1000,gid=1000,mode=1777");
@@ -43,6 +46,6 @@ describe("SARIF renderer", () => {
     expect(fail.locations[0].physicalLocation).toEqual({ artifactLocation: { uri: "infra/compose.yaml", uriBaseId: "%SRCROOT%" }, region: { startLine: 42 } });
     expect(run.tool.driver.rules[fail.ruleIndex].id).toBe("compose/tmpfs-owner");
     expect(fail.suppressions).toBeUndefined();
-    expect(waived.suppressions).toEqual([{ kind: "external", state: "accepted", justification: "Runs as root once to chown volumes" }]);
+    expect(waived.suppressions).toEqual([{ kind: "external", status: "accepted", justification: "Runs as root once to chown volumes" }]);
   });
 });

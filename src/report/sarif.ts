@@ -1,14 +1,14 @@
-// SARIF 2.1.0 for code scanning: static findings only. The rules table comes from the
-// rule registry's metadata (title, description, remediation as help, refs); results are
+// SARIF 2.1.0 for code scanning. The rules table is the whole catalogue (static, runtime,
+// workflow and stack checks: title, description, remediation as help, refs); results are
 // failing and waived static checks (waived ones carry an accepted suppression), each with
 // a repo-relative physicalLocation. Validated against the OASIS schema in sarif.test.ts.
-import { rules as registry } from "../rules/registry.ts";
+import { CATALOGUE } from "../catalogue.ts";
 import type { CheckResult, Report, Severity } from "../types.ts";
 
 const LEVEL: Record<Severity, "error" | "warning" | "note"> = { critical: "error", high: "error", medium: "warning", low: "note" };
 const SCORE: Record<Severity, string> = { critical: "9.5", high: "8.0", medium: "5.5", low: "3.0" };
 
-function ruleDescriptor(r: { id: string; title: string; description?: string; remediation: string; refs: string[]; severity: Severity }) {
+function ruleDescriptor(r: { id: string; kind: string; title: string; description?: string; remediation: string; refs: string[]; severity: Severity }) {
   const help = `${r.remediation}\n\nReferences: ${r.refs.join(", ")}`;
   return {
     id: r.id,
@@ -17,7 +17,7 @@ function ruleDescriptor(r: { id: string; title: string; description?: string; re
     fullDescription: { text: r.description ?? r.title },
     help: { text: help, markdown: `**Fix:** ${r.remediation}\n\n**References:** ${r.refs.join(", ")}` },
     defaultConfiguration: { level: LEVEL[r.severity] },
-    properties: { tags: ["security", ...r.refs], "security-severity": SCORE[r.severity] },
+    properties: { tags: ["security", r.kind, ...r.refs], "security-severity": SCORE[r.severity] },
   };
 }
 
@@ -42,20 +42,20 @@ function result(c: CheckResult, ruleIndex: number) {
       : {}),
     partialFingerprints: { apexCheck: `${c.id}/${c.service ?? "-"}` },
     ...(c.status === "waived"
-      ? { suppressions: [{ kind: "external", state: "accepted", justification: c.waiver?.reason ?? c.message }] }
+      ? { suppressions: [{ kind: "external", status: "accepted", justification: c.waiver?.reason ?? c.message }] }
       : {}),
     properties: { service: c.service, refs: c.refs },
   };
 }
 
 export function renderSarif(report: Report): string {
-  // Static checks from the registry, plus any static check in the report it does not
-  // know (a report written by another apex version still renders).
-  const known = new Set(registry.map((r) => r.id));
+  // Every check of the catalogue, plus any check in the report it does not know (a report
+  // written by another apex version still renders).
+  const known = new Set(CATALOGUE.map((r) => r.id));
   const extra = new Map<string, CheckResult>();
-  for (const c of report.checks) if (c.kind === "static" && !known.has(c.id)) extra.set(c.id, c);
+  for (const c of report.checks) if (!known.has(c.id)) extra.set(c.id, c);
   const descriptors = [
-    ...registry.map(ruleDescriptor),
+    ...CATALOGUE.map(ruleDescriptor),
     ...[...extra.values()].map((c) => ruleDescriptor({ ...c, remediation: c.remediation ?? c.title })),
   ];
   const index = new Map(descriptors.map((d, i) => [d.id, i]));

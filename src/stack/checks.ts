@@ -1,5 +1,6 @@
 // Checks that verify itself makes about the stack as a whole: it builds, it comes up
 // healthy, and services it could not run are reported, never silently left out.
+import { resultOf } from "../result.ts";
 import type { CheckMeta, CheckResult, Evidence } from "../types.ts";
 
 export const STACK_CHECKS = {
@@ -32,20 +33,9 @@ export const STACK_CHECKS = {
 export function stackResult(
   meta: CheckMeta,
   service: string | null,
-  status: CheckResult["status"],
+  status: Exclude<CheckResult["status"], "waived">,
   message: string,
   evidence: Evidence[] = [],
 ): CheckResult {
-  return {
-    id: meta.id,
-    kind: meta.kind,
-    service,
-    status,
-    title: meta.title,
-    severity: meta.severity,
-    refs: meta.refs,
-    remediation: status === "fail" ? meta.remediation : undefined,
-    message,
-    evidence,
-  };
+  return resultOf(meta, service, { status, message, evidence });
 }

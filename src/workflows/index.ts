@@ -4,6 +4,7 @@
 // checks restart and scale the worker; maintenance would wait on the dump's locks), while
 // groups touch different parts of the stack and run at the same time.
 import type { ComposeTarget } from "../docker.ts";
+import { resultOf } from "../result.ts";
 import type { CheckResult } from "../types.ts";
 import { backupRoundtrip, restoreRefusesExisting } from "./backup.ts";
 import { WorkflowContext } from "./context.ts";
@@ -32,19 +33,7 @@ export async function runWorkflow(w: Workflow, target: ComposeTarget, repoRoot: 
     // an error while exercising the stack is still this check's failure, with its evidence
     outcome = { status: "fail" as const, message: `error: ${(err instanceof Error ? err.message : String(err)).split("\n")[0]}` };
   }
-  return {
-    id: w.meta.id,
-    kind: "workflow",
-    service: w.service,
-    status: outcome.status,
-    title: w.meta.title,
-    evidence: ctx.evidence,
-    refs: w.meta.refs,
-    severity: w.meta.severity,
-    message: outcome.message,
-    remediation: w.meta.remediation,
-    durationMs: Math.round(performance.now() - t0),
-  };
+  return resultOf(w.meta, w.service, { ...outcome, evidence: ctx.evidence, durationMs: Math.round(performance.now() - t0) });
 }
 
 export async function runWorkflows(opts: { target: ComposeTarget; repoRoot: string; only?: string[] }): Promise<CheckResult[]> {
