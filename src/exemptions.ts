@@ -3,13 +3,14 @@
 // volume_prep's and every cap_add, comes from here; nothing is exempted in code.
 import { existsSync, readFileSync } from "node:fs";
 import { parseDocument, LineCounter, isMap, isSeq, isScalar, type Node } from "yaml";
+import { canonicalId, findCheck } from "./catalogue.ts";
 import { UsageError } from "./errors.ts";
 import { shownPath } from "./sources/paths.ts";
 import type { CheckResult, Location } from "./types.ts";
 
 export interface Exemption {
   service: string;
-  rules: string[]; // check ids, or "*" for every check of the service
+  rules: string[]; // catalogue ids (an alias written in the file is stored as its id)
   justification: string;
   expires?: string; // YYYY-MM-DD: the exemption waives nothing after this day (UTC)
   source: Location;
@@ -54,7 +55,13 @@ export function loadExemptions(file: string, knownServices: string[]): Exemption
       bad(`exemption names unknown service "${service.value}" (known: ${knownServices.join(", ")})`, service);
     const rules = get("rules");
     if (!isSeq(rules) || !rules.items.length || !rules.items.every((r) => isScalar(r) && typeof r.value === "string" && r.value))
-      bad(`exemption for "${service.value}" needs \`rules\`: a non-empty list of check ids or "*"`, rules ?? item);
+      bad(`exemption for "${service.value}" needs \`rules\`: a non-empty list of check ids`, rules ?? item);
+    // Each waiver names what it waives: a wildcard would also waive checks added later,
+    // unread, and a misspelt id would waive nothing while looking like it did.
+    for (const r of (rules as import("yaml").YAMLSeq<import("yaml").Scalar<string>>).items) {
+      if (r.value.includes("*")) bad(`exemption for "${service.value}": "${r.value}" is a wildcard; name each check it waives (see \`apex checks\`)`, r);
+      if (!findCheck(r.value)) bad(`exemption for "${service.value}" names unknown check "${r.value}" (see \`apex checks\`)`, r);
+    }
     const just = get("justification");
     const reason = isScalar(just) && typeof just.value === "string" ? just.value.trim() : "";
     if (!reason) bad(`exemption for "${service.value}" has no justification`, just ?? item);
@@ -67,7 +74,7 @@ export function loadExemptions(file: string, knownServices: string[]): Exemption
     }
     return {
       service: service.value,
-      rules: (rules as import("yaml").YAMLSeq<import("yaml").Scalar<string>>).items.map((r) => r.value),
+      rules: (rules as import("yaml").YAMLSeq<import("yaml").Scalar<string>>).items.map((r) => canonicalId(r.value)),
       justification: reason,
       expires,
       source: at,
@@ -84,7 +91,7 @@ export function isExpired(e: Exemption, now: Date): boolean {
 export function applyExemptions(results: CheckResult[], exemptions: Exemption[], now = new Date()): CheckResult[] {
   return results.map((r) => {
     if (r.status !== "fail") return r;
-    const matching = exemptions.filter((e) => e.service === r.service && (e.rules.includes("*") || e.rules.includes(r.id)));
+    const matching = exemptions.filter((e) => e.service === r.service && e.rules.includes(canonicalId(r.id)));
     const active = matching.find((e) => !isExpired(e, now));
     if (!active) {
       const expired = matching[0];

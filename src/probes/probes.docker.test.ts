@@ -177,8 +177,8 @@ describe("apex probe on real containers", () => {
   });
 
   it("docker.sock mounted", () => {
-    expect(onlyFails("docker-sock")).toEqual(["runtime/no-docker-sock"]);
-    const r = get("docker-sock", "runtime/no-docker-sock");
+    expect(onlyFails("docker-sock")).toEqual(["runtime/no-docker-socket"]);
+    const r = get("docker-sock", "runtime/no-docker-socket");
     expect(r.message).toMatch(/docker\.sock reachable: (exists|mounted): .*\/var\/run\/docker\.sock/);
   });
 

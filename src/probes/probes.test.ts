@@ -125,7 +125,7 @@ describe("variants of the intact facts", () => {
   it("docker.sock mounted", () => {
     const f = intact();
     g(f).sockets = ["/var/run/docker.sock"];
-    expect(result(f, "runtime/no-docker-sock").status).toBe("fail");
+    expect(result(f, "runtime/no-docker-socket").status).toBe("fail");
   });
   it("unhealthy, or no healthcheck", () => {
     const f = intact();

@@ -10,7 +10,7 @@ import { capEffZero } from "./cap-eff-zero.ts";
 import { healthy } from "./healthy.ts";
 import { inspectAgrees } from "./inspect-agrees.ts";
 import { memoryLimit } from "./memory-limit.ts";
-import { noDockerSock } from "./no-docker-sock.ts";
+import { noDockerSocket } from "./no-docker-socket.ts";
 import { noNewPrivileges } from "./no-new-privileges.ts";
 import { noSetuid } from "./no-setuid.ts";
 import { noWorldWritable } from "./no-world-writable.ts";
@@ -35,7 +35,7 @@ export const PROBES: Probe[] = [
   noSetuid,
   pidsLimit,
   memoryLimit,
-  noDockerSock,
+  noDockerSocket,
   healthy,
   inspectAgrees,
 ];

@@ -1,9 +1,11 @@
 // The Docker socket is not reachable from inside the container.
 import { fail, gatherEvidence, pass, type Probe } from "./probe-kit.ts";
 
-export const noDockerSock: Probe = {
+export const noDockerSocket: Probe = {
   meta: {
-    id: "runtime/no-docker-sock",
+    id: "runtime/no-docker-socket",
+    // renamed to match compose/no-docker-socket; the old id still matches (exemptions, --skip)
+    aliases: ["runtime/no-docker-sock"],
     kind: "runtime",
     title: "No docker.sock inside the container",
     severity: "critical",
