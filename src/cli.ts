@@ -1,12 +1,15 @@
 // `npx apex <command>`: argument parsing and exit codes only. Each command lives in
 // commands/<name>.ts and returns its exit code; nothing here knows what a check is.
 import { Command, CommanderError } from "commander";
+import { selection, type Selection } from "./catalogue.ts";
 import { UsageError, EXIT_USAGE } from "./errors.ts";
 
 export const FORMATS = ["json", "md", "junit", "sarif", "html"] as const;
 export type Format = (typeof FORMATS)[number];
 
 export interface CommonOptions {
+  /** --only / --skip, resolved against the catalogue (aliases included). */
+  selection?: Selection;
   compose: string[];
   profile: string[];
   format: Format[];
@@ -29,8 +32,11 @@ function withCommon(cmd: Command, defaultFormats: Format[]): Command {
     .option("--format <list>", `report formats, comma-separated: ${FORMATS.join("|")}`, formats)
     .option("-o, --out <dir>", "directory the report files are written to", "report")
     .option("-p, --project-name <name>", "compose project name")
+    .option("--skip <id>", "leave this check out (repeatable, or comma-separated; ids as in `apex checks`)", collect)
+    .option("--only <id>", "run only these checks (repeatable, or comma-separated)", collect)
     .hook("preAction", (c) => {
       const o = c.opts();
+      o.selection = selection(o.only, o.skip);
       o.compose = o.compose?.length ? o.compose : ["infra/compose.yaml"];
       o.profile = o.profile ?? [];
       o.format = o.format?.length ? o.format : defaultFormats;
@@ -73,6 +79,19 @@ withCommon(
   .option("--skip-workflows", "run policy and probes only")
   .option("--no-build", "verify the images already on the Docker host instead of building them (e.g. images loaded by the Dagger module)")
   .action((o) => runCommand("verify", o));
+
+program
+  .command("checks")
+  .description("list every check apex makes (static rules, runtime probes, workflow and stack checks)")
+  .option("--kind <kind>", "only checks of this kind: static|runtime|workflow")
+  .option("--format <format>", "text (default) or json")
+  .action(async (o) => process.exit(await (await import("./commands/checks.ts")).runChecks(o)));
+
+program
+  .command("explain")
+  .description("one check's documentation, references and fix, and where its code and tests are")
+  .argument("<id>", "a check id from a report (or a former id)")
+  .action(async (id: string) => process.exit(await (await import("./commands/checks.ts")).runExplain(id)));
 
 program
   .command("report")

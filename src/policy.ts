@@ -1,6 +1,7 @@
 // `apex policy` as a library: read the sources once into the model, run every registered
 // rule on every service (pure, synchronous), then apply the recorded exemptions.
 import type { ComposeTarget } from "./docker.ts";
+import { selected, type Selection } from "./catalogue.ts";
 import { applyExemptions, loadExemptions } from "./exemptions.ts";
 import type { PolicyModel, Rule, ServiceModel } from "./model.ts";
 import { rules as registry } from "./rules/registry.ts";
@@ -9,6 +10,7 @@ import { resultOf } from "./result.ts";
 import type { CheckResult } from "./types.ts";
 
 export interface PolicyOptions {
+  selection?: Selection;
   target: ComposeTarget;
   exemptionsFile: string;
   readImages: boolean;
@@ -44,5 +46,6 @@ export function evaluate(model: PolicyModel, rules: readonly Rule[] = registry):
 
 export async function runPolicy(opts: PolicyOptions): Promise<CheckResult[]> {
   const model = await loadModel(opts.target, { readImages: opts.readImages, repoRoot: opts.repoRoot ?? process.cwd() });
-  return applyExemptions(evaluate(model), loadExemptions(opts.exemptionsFile, model.declaredServices));
+  const wanted = registry.filter((r) => selected(opts.selection, r.id));
+  return applyExemptions(evaluate(model, wanted), loadExemptions(opts.exemptionsFile, model.declaredServices));
 }

@@ -31,7 +31,7 @@ export function summaryLines(report: Report): string[] {
 export async function run(opts: PolicyCliOptions): Promise<number> {
   const startedAt = new Date();
   const target = { files: opts.compose, profiles: opts.profile, projectName: opts.projectName };
-  const checks = await runPolicy({ target, exemptionsFile: opts.exemptions, readImages: opts.images !== false });
+  const checks = await runPolicy({ target, exemptionsFile: opts.exemptions, readImages: opts.images !== false, selection: opts.selection });
   const durationMs = Date.now() - startedAt.getTime();
   const report = buildReport({
     command: "policy",

@@ -1,6 +1,7 @@
 // `apex probe`: runtime probes against a running compose project. Writes the report,
 // prints failures, exit 0/1.
 import { existsSync } from "node:fs";
+import { selected } from "../catalogue.ts";
 import { EXIT_FAIL, EXIT_PASS, UsageError } from "../errors.ts";
 import { applyExemptions, loadExemptions } from "../exemptions.ts";
 import { evaluateCollected } from "../probe.ts";
@@ -30,7 +31,7 @@ export async function run(opts: ProbeOptions): Promise<number> {
   if (c.facts.length === 0) throw new UsageError(`no running container in compose project "${project}" (start it, or pass -p <project>)`, opts.compose[0]);
   const useExemptions = existsSync(opts.exemptions) || opts.exemptions !== DEFAULT_EXEMPTIONS;
   const exemptions = useExemptions ? loadExemptions(opts.exemptions, Object.keys(model.services)) : [];
-  const checks = applyExemptions(evaluateCollected(c), exemptions);
+  const checks = applyExemptions(evaluateCollected(c).filter((x) => selected(opts.selection, x.id)), exemptions);
   const failed = checks.some((x) => x.status === "fail");
   // Evidence is raw output (healthcheck logs included): mask any generated secret value.
   const report = redactDeep(buildReport({

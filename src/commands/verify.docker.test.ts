@@ -45,7 +45,8 @@ describe("apex verify", () => {
     const bad = { project: `apex-t-bad-${id()}`, out: join(tmp, "bad") };
     const [g, b] = await Promise.all([
       apex(["verify", "-p", good.project, "--out", good.out]),
-      apex(["verify", "-p", bad.project, "--out", bad.out, "-f", "infra/compose.yaml", "-f", override]),
+      // --skip by a check's id: its results leave the report, everything else still runs
+      apex(["verify", "-p", bad.project, "--out", bad.out, "-f", "infra/compose.yaml", "-f", override, "--skip", "runtime/healthy"]),
     ]);
 
     const goodReport = JSON.parse(readFileSync(join(good.out, "report.json"), "utf8")) as Report;
@@ -67,6 +68,9 @@ describe("apex verify", () => {
     expect(badFails.some((c) => c.kind === "static")).toBe(true);
     expect(badFails.some((c) => c.kind === "runtime")).toBe(true);
     expect(b.stdout).toContain(`FAIL ${BROKEN} `);
+    expect(badReport.checks.filter((c) => c.id === "runtime/healthy")).toEqual([]);
+    expect(goodReport.checks.filter((c) => c.id === "runtime/healthy").length).toBeGreaterThan(5);
+    expect(badReport.checks.filter((c) => c.id === "runtime/cap-eff-zero").length).toBeGreaterThan(5);
 
     expect(await leftovers(good.project)).toEqual([]);
     expect(await leftovers(bad.project)).toEqual([]);

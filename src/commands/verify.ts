@@ -18,6 +18,7 @@ import { runPolicy } from "../policy.ts";
 import { runProbes } from "../probe.ts";
 import { runWorkflows } from "../workflows/index.ts";
 import { applyExemptions, loadExemptions } from "../exemptions.ts";
+import { selected } from "../catalogue.ts";
 import type { CheckResult, Report } from "../types.ts";
 import type { CommonOptions } from "../cli.ts";
 
@@ -101,7 +102,7 @@ export async function runVerify(opts: VerifyOptions): Promise<VerifyOutcome> {
 
     // Static policy needs no running stack: it runs while the stack comes up.
     const policyRun = progress.phase("policy", () =>
-      runPolicy({ target, exemptionsFile: opts.exemptions, readImages: built.exitCode === 0 }),
+      runPolicy({ target, exemptionsFile: opts.exemptions, readImages: built.exitCode === 0, selection: opts.selection }),
     );
     let ready = false;
     if (built.exitCode === 0) {
@@ -141,7 +142,7 @@ export async function runVerify(opts: VerifyOptions): Promise<VerifyOutcome> {
       });
       checks.push(...applyExemptions(runtime, exemptions));
       if (!opts.skipWorkflows) {
-        const flows = await progress.phase("workflow", () => runWorkflows({ target, repoRoot: process.cwd() }), {
+        const flows = await progress.phase("workflow", () => runWorkflows({ target, repoRoot: process.cwd(), wanted: (id) => selected(opts.selection, id) }), {
           failed: (r) => r.some((c) => c.status === "fail"),
         });
         checks.push(...applyExemptions(flows, exemptions));
@@ -159,7 +160,7 @@ export async function runVerify(opts: VerifyOptions): Promise<VerifyOutcome> {
   }
 
   const report = redactDeep(
-    buildReport({ command: "verify", startedAt, checks, phases: progress.phases, composeFiles: opts.compose, project, extra }),
+    buildReport({ command: "verify", startedAt, checks: checks.filter((c) => selected(opts.selection, c.id)), phases: progress.phases, composeFiles: opts.compose, project, extra }),
     secrets,
   );
   const files = writeReport(report, opts.format, opts.out);

@@ -9,7 +9,7 @@ export const noWorldWritable: Probe = {
     kind: "runtime",
     title: "No world-writable files or non-sticky directories in the image",
     severity: "medium",
-    refs: [],
+    refs: ["CIS Distribution Independent Linux 6.1.10", "CIS 4.8"],
     remediation: "Remove the o+w bit in the Dockerfile (`chmod o-w`); shared directories need the sticky bit (1777).",
   },
   needs: ["perms"],

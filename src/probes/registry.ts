@@ -46,7 +46,7 @@ export const RUNNING_META: CheckMeta = {
   kind: "runtime",
   title: "The service's container is running",
   severity: "high",
-  refs: [],
+  refs: ["DESIGN decision 5"],
   remediation: "Bring the stack up (`docker compose up -d --wait`) and read the container's logs for why it stopped.",
 };
 

@@ -1,4 +1,6 @@
 // The repository's security document must carry the matrix the stack actually has.
+import { readFileSync } from "node:fs";
+import { CHECKS_DOC, checksMarkdown } from "./checks-doc.ts";
 import { describe, expect, it } from "vitest";
 import { documentedMatrix, generateMatrixTable } from "./security-doc.ts";
 
@@ -18,5 +20,11 @@ describe("docs/security.md", () => {
     const changed = await generateMatrixTable({ files: ["infra/compose.yaml", override], profiles: ["*"] }, "infra/exemptions.yaml");
     expect(changed).not.toBe(documentedMatrix());
     expect(changed).toMatch(/`valkey` \| `cap_drop: \[ALL\], cap_add: \[NET_BIND_SERVICE\]`/);
+  });
+});
+
+describe("docs/checks.md", () => {
+  it("is the catalogue's, regenerated (npm run docs:checks)", () => {
+    expect(readFileSync(CHECKS_DOC, "utf8"), "run `npm run docs:checks` and commit docs/checks.md").toBe(checksMarkdown());
   });
 });

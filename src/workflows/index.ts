@@ -36,8 +36,8 @@ export async function runWorkflow(w: Workflow, target: ComposeTarget, repoRoot: 
   return resultOf(w.meta, w.service, { ...outcome, evidence: ctx.evidence, durationMs: Math.round(performance.now() - t0) });
 }
 
-export async function runWorkflows(opts: { target: ComposeTarget; repoRoot: string; only?: string[] }): Promise<CheckResult[]> {
-  const wanted = (w: Workflow) => !opts.only || opts.only.includes(w.meta.id);
+export async function runWorkflows(opts: { target: ComposeTarget; repoRoot: string; wanted?: (id: string) => boolean }): Promise<CheckResult[]> {
+  const wanted = (w: Workflow) => !opts.wanted || opts.wanted(w.meta.id);
   const groups = await Promise.all(
     WORKFLOW_GROUPS.map(async (group) => {
       const out: CheckResult[] = [];
