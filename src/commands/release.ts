@@ -5,6 +5,7 @@ import { existsSync, readFileSync } from "node:fs";
 import { dirname } from "node:path";
 import { EXIT_FAIL, EXIT_PASS, UsageError } from "../errors.ts";
 import type { Format } from "../cli.ts";
+import { readReport } from "../report/validate.ts";
 import { loadResolvedCompose } from "../sources/compose.ts";
 import { changedSinceVerify, checkTarget, gate, releaseImages } from "../release/images.ts";
 import { imageId, publish, type Published } from "../release/publish.ts";
@@ -35,16 +36,11 @@ interface VerifyResult {
   reportDir: string;
 }
 
-/** A saved report stands in for a verify run: its status decides, its folder is published. */
+/** A saved report stands in for a verify run: its status decides, its folder is published.
+ *  It is read as `apex report` reads one, through the report schema: whatever guards
+ *  publishing is the strictest reader apex has. */
 function savedVerify(file: string): VerifyResult {
-  if (!existsSync(file)) throw new UsageError("saved report not found", file);
-  let report: Report;
-  try {
-    report = JSON.parse(readFileSync(file, "utf8")) as Report;
-  } catch (e) {
-    throw new UsageError(`not a JSON report: ${(e as Error).message}`, file);
-  }
-  if (report.status !== "pass" && report.status !== "fail") throw new UsageError("not an apex report (no status)", file);
+  const report = readReport(file);
   return { report, exitCode: report.status === "pass" ? EXIT_PASS : EXIT_FAIL, reportDir: dirname(file) };
 }
 

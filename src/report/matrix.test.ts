@@ -26,6 +26,13 @@ describe("capability matrix", () => {
     ]);
   });
 
+  it("agrees with compose/no-new-privileges on every spelling that turns it on (and off)", () => {
+    const row = (opt: string[]) =>
+      buildMatrix({ name: "t", services: { api: { user: "1000:1000", cap_drop: ["ALL"], security_opt: opt, read_only: true } } }, [], [])[0]!.rationale;
+    for (const on of [["no-new-privileges=true"], ["no-new-privileges"], ["no-new-privileges: true"]]) expect(row(on)).toMatch(/, no-new-privileges\.$/);
+    expect(row(["no-new-privileges:true", "no-new-privileges:false"])).toMatch(/new privileges allowed/);
+  });
+
   it("splices into and extracts from a document between its markers", () => {
     const table = matrixMarkdown(buildMatrix(model, [], []));
     const doc = `# Security\n\n${MATRIX_BEGIN}\nold\n${MATRIX_END}\n\nafter\n`;

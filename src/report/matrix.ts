@@ -1,6 +1,7 @@
 // The capability matrix of the security document, generated from the resolved compose
 // model, the exemptions (the rationale) and the checks that proved each row, so that the
 // document can never drift from the stack.
+import { noNewPrivilegesOn } from "../rules/compose-no-new-privileges.ts";
 import type { ResolvedCompose } from "../sources/compose.ts";
 import type { CapabilityRow, CheckResult } from "../types.ts";
 
@@ -24,7 +25,7 @@ export function capabilitiesOf(svc: ResolvedCompose["services"][string]): string
 function rationaleOf(name: string, svc: ResolvedCompose["services"][string], exemptions: Justification[]): string {
   const reasons = exemptions.filter((e) => e.service === name).map((e) => e.justification.trim());
   if (reasons.length) return [...new Set(reasons)].join(" ");
-  const nnp = (svc.security_opt ?? []).some((o) => /^no-new-privileges(:true)?$/.test(o));
+  const nnp = noNewPrivilegesOn(svc.security_opt);
   const facts = [
     `runs as ${svc.user ?? "the image USER"}`,
     svc.read_only ? "read-only root" : "writable root",

@@ -1,6 +1,13 @@
 import { simpleCommands } from "../sources/dockerfile.ts";
 import { withDockerfile, verdict, type Rule } from "../model.ts";
 
+const WRAPPERS = new Set(["env", "exec", "nohup", "time", "nice", "command"]);
+function runsSudo(words: string[]): boolean {
+  let i = 0;
+  while (i < words.length && (WRAPPERS.has(words[i]!) || /^[A-Za-z_][A-Za-z0-9_]*=/.test(words[i]!) || (i > 0 && words[i]!.startsWith("-")))) i++;
+  return words[i] === "sudo" || /\/sudo$/.test(words[i] ?? "");
+}
+
 export const dockerfileNoSudo: Rule = {
   id: "dockerfile/no-sudo",
   title: "No sudo",
@@ -11,7 +18,9 @@ export const dockerfileNoSudo: Rule = {
   check(s) {
     return withDockerfile(s, (df) => {
       const findings = df.instructions
-        .filter((i) => i.keyword === "RUN" && simpleCommands(i.args).some((c) => c[0] === "sudo" || c.includes("sudo")))
+        // sudo as the command run (`sudo x`, `env X=1 sudo x`), not a package that is named
+        // sudo (`apt-get install sudo`): DL3004 is about running with sudo
+        .filter((i) => i.keyword === "RUN" && simpleCommands(i.args).some(runsSudo))
         .map((i) => ({ message: "RUN uses sudo", location: { file: df.file, line: i.line }, evidence: { property: "RUN", expected: "no sudo", actual: i.text.slice(0, 200), location: { file: df.file, line: i.line } } }));
       return verdict(findings, "no sudo");
     });

@@ -6,7 +6,7 @@ import { fileURLToPath } from "node:url";
 import { beforeAll, describe, expect, it } from "vitest";
 import type { PolicyModel, ServiceModel } from "../model.ts";
 import { evaluate } from "../policy.ts";
-import { readDockerfile } from "../sources/dockerfile.ts";
+import { parseDockerfile, readDockerfile } from "../sources/dockerfile.ts";
 import { deriveUsers, loadModel } from "../sources/load.ts";
 import type { CheckResult } from "../types.ts";
 import { rules } from "./registry.ts";
@@ -101,6 +101,40 @@ describe("Dockerfile fixtures", () => {
     expect(failing(results)).toEqual([...ids].sort());
     const own = results.filter((r) => r.status === "fail" && r.id.startsWith("dockerfile/"));
     for (const r of own) expect(r.location).toMatchObject({ file: relative(repoRoot, join(TD, file)), line: expect.any(Number) });
+  });
+});
+
+// Precision as well as recall (hadolint's specs): inputs a rule must NOT flag.
+describe("must not flag", () => {
+  it("apt-get install sudo: installing the package is not running sudo (dockerfile/no-sudo)", () => {
+    const file = "good/sudo-package.Dockerfile";
+    const results = withApi((api) => {
+      api.dockerfile = readDockerfile(join(TD, file), relative(repoRoot, join(TD, file)));
+    });
+    expect(failing(results)).toEqual([]);
+    expect(results.find((r) => r.id === "dockerfile/no-sudo")?.status).toBe("pass");
+  });
+  it.each([
+    ["RUN sudo apt-get update", true],
+    ["RUN env DEBIAN_FRONTEND=noninteractive sudo -E apt-get install -y curl", true],
+    ["RUN /usr/bin/sudo -u app true", true],
+    ["RUN apt-get install -y sudo", false],
+    ["RUN echo sudo > /etc/motd", false],
+    ["RUN useradd -G sudo app", false],
+  ])("%s → flagged %s", (run, flagged) => {
+    const results = withApi((api) => {
+      const df = api.dockerfile!;
+      const at = df.instructions.findIndex((i) => i.keyword === "WORKDIR");
+      const parsed = parseDockerfile(`FROM scratch\n${run}\n`, "inline.Dockerfile").instructions.find((i) => i.keyword === "RUN")!;
+      df.instructions.splice(at, 0, parsed);
+    });
+    expect(results.find((r) => r.id === "dockerfile/no-sudo")?.status).toBe(flagged ? "fail" : "pass");
+  });
+  it("security_opt no-new-privileges=true is no-new-privileges (compose/no-new-privileges, the matrix)", async () => {
+    const model = await load("good/nnp-equals-true.yaml");
+    const results = evaluate(model);
+    expect(failing(results)).toEqual([]);
+    expect(results.find((r) => r.id === "compose/no-new-privileges" && r.service === "api")?.status).toBe("pass");
   });
 });
 
