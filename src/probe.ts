@@ -2,12 +2,15 @@
 // (pure). Every result is kind "runtime" and names its compose service. Exemptions are the
 // caller's business (applyExemptions in exemptions.ts).
 import type { ComposeTarget } from "./docker.ts";
+import { isExpired, type Exemption } from "./exemptions.ts";
+import type { ServiceFacts } from "./probes/facts.ts";
 import type { CheckResult } from "./types.ts";
 import { collect, type Collected } from "./probes/collect.ts";
 import { evaluateService, RUNNING_META, toResult } from "./probes/registry.ts";
 
 export interface RunProbesOptions {
   target: ComposeTarget;
+  exemptions?: Exemption[];
   services?: string[];
   forceSidecar?: boolean;
 }
@@ -31,11 +34,17 @@ export function notRunningResults(c: Collected): CheckResult[] {
   });
 }
 
-/** Judge collected facts (pure). */
-export function evaluateCollected(c: Collected): CheckResult[] {
-  return [...c.facts.flatMap((f) => evaluateService(f)), ...notRunningResults(c)];
+/** A service's cap_add is justified only by an active exemption for compose/cap-add-justified. */
+export function justifiedCaps(f: ServiceFacts, exemptions: Exemption[], now = new Date()): ServiceFacts["justified"] {
+  const e = exemptions.find((x) => x.service === f.service && x.rules.includes("compose/cap-add-justified") && !isExpired(x, now));
+  return e && f.declared.capAdd.length ? { caps: f.declared.capAdd, source: `${e.source.file}:${e.source.line}` } : undefined;
+}
+
+/** Judge collected facts (pure), with what the exemptions justify. */
+export function evaluateCollected(c: Collected, exemptions: Exemption[] = []): CheckResult[] {
+  return [...c.facts.flatMap((f) => evaluateService({ ...f, justified: justifiedCaps(f, exemptions) })), ...notRunningResults(c)];
 }
 
 export async function runProbes(opts: RunProbesOptions): Promise<CheckResult[]> {
-  return evaluateCollected(await collect(opts.target, { services: opts.services, forceSidecar: opts.forceSidecar }));
+  return evaluateCollected(await collect(opts.target, { services: opts.services, forceSidecar: opts.forceSidecar }), opts.exemptions);
 }

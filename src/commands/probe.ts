@@ -31,7 +31,7 @@ export async function run(opts: ProbeOptions): Promise<number> {
   if (c.facts.length === 0) throw new UsageError(`no running container in compose project "${project}" (start it, or pass -p <project>)`, opts.compose[0]);
   const useExemptions = existsSync(opts.exemptions) || opts.exemptions !== DEFAULT_EXEMPTIONS;
   const exemptions = useExemptions ? loadExemptions(opts.exemptions, Object.keys(model.services)) : [];
-  const checks = applyExemptions(evaluateCollected(c).filter((x) => selected(opts.selection, x.id)), exemptions);
+  const checks = applyExemptions(evaluateCollected(c, exemptions).filter((x) => selected(opts.selection, x.id)), exemptions);
   const failed = checks.some((x) => x.status === "fail");
   // Evidence is raw output (healthcheck logs included): mask any generated secret value.
   const report = redactDeep(buildReport({

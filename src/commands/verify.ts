@@ -137,7 +137,7 @@ export async function runVerify(opts: VerifyOptions): Promise<VerifyOutcome> {
     checks.push(...(await policyRun));
 
     if (ready) {
-      const runtime = await progress.phase("probe", () => runProbes({ target }), {
+      const runtime = await progress.phase("probe", () => runProbes({ target, exemptions }), {
         failed: (r) => r.some((c) => c.status === "fail"),
       });
       checks.push(...applyExemptions(runtime, exemptions));

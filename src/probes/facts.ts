@@ -120,4 +120,6 @@ export interface ServiceFacts {
   inspect: InspectFacts;
   gathered?: GatheredFacts;
   gatherError?: string; // why there are no gathered facts at all
+  /** Capabilities a recorded exemption justifies (never what compose merely declares). */
+  justified?: { caps: string[]; source: string };
 }

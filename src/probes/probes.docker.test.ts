@@ -55,7 +55,7 @@ describe("apex probe on real containers", () => {
   it("maps every container to its compose service and probes all of them", () => {
     const services = new Set(results.map((r) => r.service));
     expect([...services].sort()).toEqual([
-      "app-foreign-owner", "caps-kept", "docker-sock", "image-volume", "intact", "nnp-missing", "no-memory-limit", "no-pids-limit", "noshell",
+      "app-foreign-owner", "cap-add-sysadmin", "caps-kept", "docker-sock", "image-volume", "intact", "nnp-missing", "no-memory-limit", "no-pids-limit", "noshell",
       "noshell-named-user", "root-drop-setpriv", "root-drop-su", "root-user", "seccomp-unconfined", "setuid-kept", "tmpfs-root-owned", "unhealthy",
       "world-writable", "writable-root",
     ]);
@@ -176,6 +176,11 @@ describe("apex probe on real containers", () => {
     expect(get("no-memory-limit", "runtime/memory-limit").message).toMatch(/^no memory limit in effect/);
   });
 
+  it("cap_add: [SYS_ADMIN] that only compose declares is unjustified (the exemption case is in the CLI test)", () => {
+    expect(onlyFails("cap-add-sysadmin")).toEqual(["runtime/cap-bnd-justified"]);
+    expect(get("cap-add-sysadmin", "runtime/cap-bnd-justified").message).toMatch(/unjustified SYS_ADMIN.*cap_add SYS_ADMIN has no recorded exemption/);
+  });
+
   it("docker.sock mounted", () => {
     expect(onlyFails("docker-sock")).toEqual(["runtime/no-docker-socket"]);
     const r = get("docker-sock", "runtime/no-docker-socket");
@@ -235,6 +240,9 @@ describe("apex probe on real containers", () => {
       expect(report.checks.every((c) => c.kind === "runtime")).toBe(true);
       const waived = report.checks.find((c) => c.service === "caps-kept" && c.id === "runtime/cap-bnd-justified")!;
       expect(waived).toMatchObject({ status: "waived", waiver: { reason: expect.stringContaining("waiver path") } });
+      // SYS_ADMIN passes only with the exemption that justifies it (no exemption: above)
+      const justified = report.checks.find((c) => c.service === "cap-add-sysadmin" && c.id === "runtime/cap-bnd-justified")!;
+      expect(justified).toMatchObject({ status: "pass", message: expect.stringMatching(/SYS_ADMIN \(.*exemptions\.yaml:\d+\)/) });
     } finally {
       rmSync(out, { recursive: true, force: true });
     }

@@ -1,5 +1,7 @@
 // Every probe on canned facts captured from real containers (testdata/cases, one broken
 // part each) and on hand-made variants of the intact case for what the fixtures cannot break.
+import type { Exemption } from "../exemptions.ts";
+import { justifiedCaps } from "../probe.ts";
 import { describe, expect, it } from "vitest";
 import type { ServiceFacts } from "./facts.ts";
 import { evaluateService, PROBES } from "./registry.ts";
@@ -34,8 +36,9 @@ describe("canned cases from real containers", () => {
     "seccomp-unconfined": ["runtime/inspect-agrees", "runtime/seccomp-filter"],
     // Declared root: the user's writable paths and /app owner are judged against root too.
     "root-user": ["runtime/app-ownership", "runtime/process-user", "runtime/tmpfs-declared", "runtime/writable-paths"],
-    "root-drop-setpriv": ["runtime/app-ownership", "runtime/process-user", "runtime/tmpfs-declared", "runtime/writable-paths"],
-    "root-drop-su": ["runtime/app-ownership", "runtime/cap-eff-zero", "runtime/process-user", "runtime/tmpfs-declared", "runtime/writable-paths"],
+    // cap_add SETUID,SETGID with no exemption: the bounding set holds unjustified caps too
+    "root-drop-setpriv": ["runtime/app-ownership", "runtime/cap-bnd-justified", "runtime/process-user", "runtime/tmpfs-declared", "runtime/writable-paths"],
+    "root-drop-su": ["runtime/app-ownership", "runtime/cap-bnd-justified", "runtime/cap-eff-zero", "runtime/process-user", "runtime/tmpfs-declared", "runtime/writable-paths"],
   };
   for (const c of CASES)
     it(`${c}: fails exactly ${expected[c].join(", ") || "nothing"}`, () => {
@@ -144,10 +147,15 @@ describe("variants of the intact facts", () => {
     f.inspect.privileged = true;
     expect(result(f, "runtime/inspect-agrees").message).toMatch(/Privileged is true/);
   });
-  it("a justified cap_add makes the bounding set pass", () => {
+  it("a declared cap_add alone justifies nothing; an exemption for it does", () => {
     const f = loadCase("caps-kept");
     f.declared.capAdd = ["CHOWN", "DAC_OVERRIDE", "FOWNER", "FSETID", "KILL", "SETGID", "SETUID", "SETPCAP", "NET_BIND_SERVICE", "NET_RAW", "SYS_CHROOT", "MKNOD", "AUDIT_WRITE", "SETFCAP"];
-    expect(result(f, "runtime/cap-bnd-justified").status).toBe("pass");
+    expect(result(f, "runtime/cap-bnd-justified")).toMatchObject({ status: "fail", message: expect.stringMatching(/has no recorded exemption/) });
+    const ex: Exemption = { service: f.service, rules: ["compose/cap-add-justified"], justification: "fixture", source: { file: "x.yaml", line: 3 } };
+    expect(result({ ...f, justified: justifiedCaps(f, [ex]) }, "runtime/cap-bnd-justified")).toMatchObject({ status: "pass", message: expect.stringContaining("(x.yaml:3)") });
+    // an exemption of another service, or an expired one, justifies nothing
+    expect(justifiedCaps(f, [{ ...ex, service: "other" }])).toBeUndefined();
+    expect(justifiedCaps(f, [{ ...ex, expires: "2020-01-01" }])).toBeUndefined();
   });
 });
 
