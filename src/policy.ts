@@ -12,7 +12,8 @@ import type { CheckResult } from "./types.ts";
 export interface PolicyOptions {
   selection?: Selection;
   target: ComposeTarget;
-  exemptionsFile: string;
+  /** undefined: no exemptions file (nothing is waived). */
+  exemptionsFile?: string;
   readImages: boolean;
   repoRoot?: string;
 }
@@ -47,5 +48,6 @@ export function evaluate(model: PolicyModel, rules: readonly Rule[] = registry):
 export async function runPolicy(opts: PolicyOptions): Promise<CheckResult[]> {
   const model = await loadModel(opts.target, { readImages: opts.readImages, repoRoot: opts.repoRoot ?? process.cwd() });
   const wanted = registry.filter((r) => selected(opts.selection, r.id));
-  return applyExemptions(evaluate(model, wanted), loadExemptions(opts.exemptionsFile, model.declaredServices));
+  const exemptions = opts.exemptionsFile ? loadExemptions(opts.exemptionsFile, model.declaredServices) : [];
+  return applyExemptions(evaluate(model, wanted), exemptions);
 }

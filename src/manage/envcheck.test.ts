@@ -1,40 +1,44 @@
+// manage env is a view of the policy result: the same rules, the same exemptions file.
+import { spawnSync } from "node:child_process";
+import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
-import type { ResolvedCompose } from "../sources/compose.ts";
-import { checkEnv, renderEnv } from "./envcheck.ts";
+import type { CheckResult, Report } from "../types.ts";
+import { envFindings, renderEnv } from "./envcheck.ts";
 
-const hardened = { cap_drop: ["ALL"], security_opt: ["no-new-privileges:true"], read_only: true };
+const result = (service: string, id: string, status: CheckResult["status"], actual?: string): CheckResult => ({
+  id, service, status, kind: "static", title: id, severity: "high", refs: [], message: `${id} ${status}`,
+  evidence: actual ? [{ property: id === "compose/read-only-rootfs" ? "read_only" : "x", actual }] : [],
+  ...(status === "waived" ? { waiver: { reason: "one-shot job", source: { file: "e.yaml", line: 2 } } } : {}),
+});
+const FOUR = ["compose/cap-drop-all", "compose/no-new-privileges", "compose/read-only-rootfs", "compose/no-privileged"];
 
-describe("manage env (envcheck)", () => {
-  it("passes when every long-running service keeps the posture and volume_prep is exempt", () => {
-    const model: ResolvedCompose = { name: "x", services: { api: hardened, postgres: hardened, volume_prep: { user: "0:0" } } };
-    const f = checkEnv(model);
-    expect(f.every((x) => x.ok)).toBe(true);
-    expect(f.find((x) => x.service === "volume_prep")?.property).toBe("exempt");
-    expect(renderEnv(f)).toMatch(/ok api/);
+describe("manage env (a view of policy results)", () => {
+  it("one line per service; a failing rule names the property and what compose has", () => {
+    const f = envFindings([
+      ...FOUR.map((id) => result("api", id, "pass")),
+      ...FOUR.map((id) => result("worker", id, id === "compose/read-only-rootfs" ? "fail" : "pass", "false")),
+      ...FOUR.map((id) => result("prep", id, "waived")),
+      result("api", "compose/healthcheck", "fail"), // not one of manage env's rules
+    ]);
+    expect(f.filter((x) => !x.ok).map((x) => `${x.service}:${x.property}:${x.actual}`)).toEqual(["worker:read_only:false"]);
+    const text = renderEnv(f);
+    expect(text).toMatch(/ok api/);
+    expect(text).toMatch(/XX worker +read_only: expected true, got false/);
+    expect(text).toMatch(/- +prep +exempt: one-shot job/);
   });
 
-  it("fails a service that lost ALL, no-new-privileges or the read-only root, or is privileged", () => {
-    const model: ResolvedCompose = {
-      name: "x",
-      services: {
-        a: { ...hardened, cap_drop: ["NET_RAW"] },
-        b: { ...hardened, security_opt: ["seccomp=unconfined"] },
-        c: { ...hardened, read_only: false },
-        d: { ...hardened, privileged: true },
-      },
-    };
-    const bad = checkEnv(model).filter((x) => !x.ok).map((x) => `${x.service}:${x.property}`);
-    expect(bad).toEqual(["a:cap_drop", "b:no-new-privileges", "c:read_only", "d:privileged"]);
-  });
+  const run = (cmd: string, ...args: string[]) => spawnSync(process.execPath, [cmd, ...args], { encoding: "utf8" });
+  const files = ["-f", "infra/compose.yaml", "-f", "src/manage/testdata/volume-prep-writable.yaml"];
 
-  it("accepts the no-new-privileges spellings Docker accepts", () => {
-    for (const o of ["no-new-privileges", "no-new-privileges:true", "no-new-privileges=true"])
-      expect(checkEnv({ name: "x", services: { s: { ...hardened, security_opt: [o] } } }).every((x) => x.ok)).toBe(true);
-    expect(checkEnv({ name: "x", services: { s: { ...hardened, security_opt: ["no-new-privileges:false"] } } }).some((x) => !x.ok)).toBe(true);
-  });
-
-  it("exempts only what it is told to", () => {
-    const f = checkEnv({ name: "x", services: { volume_prep: {} } }, {});
-    expect(f.some((x) => !x.ok)).toBe(true);
+  it("judges what apex policy judges, with the same exemptions (volume_prep gets no free pass)", () => {
+    const env = run("scripts/manage", "env", "--json", ...files);
+    expect(env.status, env.stderr).toBe(1);
+    const bad = (JSON.parse(env.stdout).findings as Array<{ service: string; check: string; ok: boolean }>).filter((x) => !x.ok).map((x) => `${x.service} ${x.check}`);
+    const pol = run("bin/apex.mjs", "policy", ...files, "--only", FOUR.join(","), "--format", "json", "--out", "/tmp/apex-env-policy");
+    expect(pol.status).toBe(1);
+    const report = JSON.parse(readFileSync("/tmp/apex-env-policy/report.json", "utf8")) as Report;
+    const polBad = report.checks.filter((c) => c.status === "fail").map((c) => `${c.service} ${c.id}`).sort();
+    expect(bad.sort()).toEqual(polBad);
+    expect(bad).toEqual(["volume_prep compose/read-only-rootfs"]);
   });
 });

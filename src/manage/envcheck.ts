@@ -1,51 +1,50 @@
-// `manage env`: the seed's manage_env check, judged on the resolved compose model (what
-// Docker will apply, anchors and overrides already merged). Pure: facts in, findings out.
-import type { ResolvedCompose, ResolvedService } from "../sources/compose.ts";
+// `manage env`: the seed's manage_env check, as a view of the policy result. The same four
+// rules `apex policy` runs (compose/cap-drop-all, no-new-privileges, read-only-rootfs,
+// no-privileged), on the same resolved model, with the same exemptions file: nothing is
+// judged or exempted here that policy does not judge or exempt.
+import type { CheckResult } from "../types.ts";
 
-/** The one service allowed outside the anchor: it chowns the volumes, then exits. */
-export const ENV_EXEMPT: Record<string, string> = {
-  volume_prep: "one-shot root job that chowns the volumes before the services start, then exits",
-};
+export const ENV_RULES = {
+  "compose/cap-drop-all": "cap_drop",
+  "compose/no-new-privileges": "no-new-privileges",
+  "compose/read-only-rootfs": "read_only",
+  "compose/no-privileged": "privileged",
+} as const;
 
 export interface EnvFinding {
   service: string;
-  property: "cap_drop" | "no-new-privileges" | "read_only" | "privileged" | "exempt";
+  property: (typeof ENV_RULES)[keyof typeof ENV_RULES] | "exempt";
   ok: boolean;
   expected: string;
   actual: string;
+  check?: string;
 }
 
-const NNP = /^no-new-privileges(?:[:=]true)?$/;
+const EXPECTED: Record<string, string> = { cap_drop: "[ALL]", "no-new-privileges": "no-new-privileges:true", read_only: "true", privileged: "false" };
 
-export function checkService(name: string, s: ResolvedService): EnvFinding[] {
-  const drops = (s.cap_drop ?? []).map((c) => c.toUpperCase());
-  const opts = s.security_opt ?? [];
-  return [
-    { service: name, property: "cap_drop", ok: drops.includes("ALL"), expected: "[ALL]", actual: JSON.stringify(s.cap_drop ?? []) },
-    { service: name, property: "no-new-privileges", ok: opts.some((o) => NNP.test(o)), expected: "no-new-privileges:true", actual: JSON.stringify(opts) },
-    { service: name, property: "read_only", ok: s.read_only === true, expected: "true", actual: String(s.read_only ?? false) },
-    { service: name, property: "privileged", ok: s.privileged !== true, expected: "false", actual: String(s.privileged ?? false) },
-  ];
-}
-
-export function checkEnv(model: ResolvedCompose, exempt: Record<string, string> = ENV_EXEMPT): EnvFinding[] {
-  const out: EnvFinding[] = [];
-  for (const [name, svc] of Object.entries(model.services ?? {}).sort(([a], [b]) => a.localeCompare(b))) {
-    if (exempt[name]) {
-      out.push({ service: name, property: "exempt", ok: true, expected: "exempt", actual: exempt[name] });
-      continue;
-    }
-    out.push(...checkService(name, svc));
-  }
-  return out;
+/** One finding per (service, property); a service whose four results are all waived is one "exempt" line. */
+export function envFindings(results: CheckResult[]): EnvFinding[] {
+  const ours = results.filter((r) => r.service && r.id in ENV_RULES);
+  const services = [...new Set(ours.map((r) => r.service!))].sort();
+  return services.flatMap((service): EnvFinding[] => {
+    const rs = ours.filter((r) => r.service === service);
+    if (rs.length && rs.every((r) => r.status === "waived"))
+      return [{ service, property: "exempt" as const, ok: true, expected: "exempt", actual: rs[0]!.waiver?.reason ?? "waived" }];
+    return rs.map((r) => {
+      const property = ENV_RULES[r.id as keyof typeof ENV_RULES];
+      const ev = r.evidence.find((e) => e.property === property) ?? r.evidence[0];
+      const actual = r.status === "waived" ? `waived: ${r.waiver?.reason ?? ""}` : r.status === "fail" ? (ev?.actual ?? r.message) : EXPECTED[property]!;
+      return { service, property, ok: r.status !== "fail", expected: EXPECTED[property]!, actual, check: r.id };
+    });
+  });
 }
 
 export function renderEnv(findings: EnvFinding[]): string {
   const lines: string[] = [];
   for (const service of [...new Set(findings.map((f) => f.service))]) {
     const fs = findings.filter((f) => f.service === service);
-    if (fs[0].property === "exempt") {
-      lines.push(`  -  ${service.padEnd(16)} exempt: ${fs[0].actual}`);
+    if (fs[0]!.property === "exempt") {
+      lines.push(`  -  ${service.padEnd(16)} exempt: ${fs[0]!.actual}`);
       continue;
     }
     const bad = fs.filter((f) => !f.ok);

@@ -96,7 +96,8 @@ export async function main(rawArgv: string[]): Promise<number> {
     .option("--no-prune", "leave old backups alone")
     .action(act(maintenance.run));
 
-  common(program.command("env").description("check the resolved compose config: cap_drop ALL, no-new-privileges, read-only root on every long-running service"))
+  common(program.command("env").description("the posture rules of `apex policy` (cap_drop ALL, no-new-privileges, read-only root, not privileged) on the resolved compose config, with the same exemptions"))
+    .option("--exemptions <file>", "exemptions file (default: exemptions.yaml beside the first compose file)")
     .action(act(env.run));
 
   try {

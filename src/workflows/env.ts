@@ -9,7 +9,7 @@ export const manageEnv: Workflow = {
     title: "manage env: every long-running service keeps cap_drop ALL, no-new-privileges and a read-only root",
     severity: "high",
     refs: ["CIS 5.4", "CIS 5.13", "CIS 5.26"],
-    remediation: "Merge the x-security-defaults anchor into the service and do not override cap_drop/security_opt with a shorter list; only volume_prep is exempt.",
+    remediation: "Merge the x-security-defaults anchor into the service and do not override cap_drop/security_opt with a shorter list; exemptions come from the exemptions file, as for apex policy.",
   },
   async run(ctx) {
     const r = await ctx.manage(["env"]);

@@ -1,11 +1,21 @@
-// `manage env`: the resolved compose config keeps the posture on every long-running service.
-import { loadResolvedCompose } from "../../sources/compose.ts";
-import { checkEnv, renderEnv } from "../envcheck.ts";
+// `manage env`: the posture rules of `apex policy` on the resolved compose config, with the
+// same exemptions file (default: exemptions.yaml beside the first compose file, if any).
+import { existsSync } from "node:fs";
+import { dirname, join } from "node:path";
+import { selection } from "../../catalogue.ts";
+import { runPolicy } from "../../policy.ts";
+import { ENV_RULES, envFindings, renderEnv } from "../envcheck.ts";
 import type { Target } from "../target.ts";
 
-export async function run(t: Target, o: { json?: boolean }): Promise<number> {
-  const model = await loadResolvedCompose({ files: t.files, projectName: t.projectName });
-  const findings = checkEnv(model);
+export async function run(t: Target, o: { json?: boolean; exemptions?: string }): Promise<number> {
+  const beside = join(dirname(t.files[0]!), "exemptions.yaml");
+  const checks = await runPolicy({
+    target: { files: t.files, projectName: t.projectName },
+    exemptionsFile: o.exemptions ?? (existsSync(beside) ? beside : undefined),
+    readImages: false,
+    selection: selection(Object.keys(ENV_RULES)),
+  });
+  const findings = envFindings(checks);
   const failed = findings.filter((f) => !f.ok);
   if (o.json) process.stdout.write(`${JSON.stringify({ ok: failed.length === 0, findings })}\n`);
   else {
