@@ -1,6 +1,7 @@
 // The one place apex spawns docker. Commands are argv arrays, never shell strings, so no
 // service name or path can be interpreted by a shell.
 import { spawn, type ChildProcess } from "node:child_process";
+import { appendFileSync } from "node:fs";
 
 // Children still running, so that an interrupted run can stop them before tearing down.
 const live = new Set<ChildProcess>();
@@ -27,8 +28,16 @@ export interface RunOptions {
   inheritStderr?: boolean;
 }
 
+/** APEX_TRACE_DOCKER=FILE: every command this process runs, one "pid<TAB>argv" line each
+ *  (how a test counts what one run asks of compose). */
+function trace(cmd: string, args: string[]): void {
+  const file = process.env.APEX_TRACE_DOCKER;
+  if (file) appendFileSync(file, `${process.pid}\t${JSON.stringify([cmd, ...args])}\n`);
+}
+
 export function run(cmd: string, args: string[], opts: RunOptions = {}): Promise<RunResult> {
   const started = performance.now();
+  trace(cmd, args);
   return new Promise((resolve, reject) => {
     const child = spawn(cmd, args, {
       cwd: opts.cwd,

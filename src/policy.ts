@@ -4,6 +4,7 @@ import type { ComposeTarget } from "./docker.ts";
 import { selected, type Selection } from "./catalogue.ts";
 import { applyExemptions, loadExemptions } from "./exemptions.ts";
 import type { PolicyModel, Rule, ServiceModel } from "./model.ts";
+import type { ResolvedCompose } from "./sources/compose.ts";
 import { rules as registry } from "./rules/registry.ts";
 import { loadModel } from "./sources/load.ts";
 import { resultOf } from "./result.ts";
@@ -12,6 +13,7 @@ import type { CheckResult } from "./types.ts";
 export interface PolicyOptions {
   selection?: Selection;
   target: ComposeTarget;
+  resolved?: ResolvedCompose;
   /** undefined: no exemptions file (nothing is waived). */
   exemptionsFile?: string;
   readImages: boolean;
@@ -46,7 +48,7 @@ export function evaluate(model: PolicyModel, rules: readonly Rule[] = registry):
 }
 
 export async function runPolicy(opts: PolicyOptions): Promise<CheckResult[]> {
-  const model = await loadModel(opts.target, { readImages: opts.readImages, repoRoot: opts.repoRoot ?? process.cwd() });
+  const model = await loadModel(opts.target, { readImages: opts.readImages, repoRoot: opts.repoRoot ?? process.cwd(), resolved: opts.resolved });
   const wanted = registry.filter((r) => selected(opts.selection, r.id));
   const exemptions = opts.exemptionsFile ? loadExemptions(opts.exemptionsFile, model.declaredServices) : [];
   return applyExemptions(evaluate(model, wanted), exemptions);

@@ -4,6 +4,7 @@
 import type { ComposeTarget } from "./docker.ts";
 import { isExpired, type Exemption } from "./exemptions.ts";
 import type { ServiceFacts } from "./probes/facts.ts";
+import type { ResolvedCompose } from "./sources/compose.ts";
 import type { CheckResult } from "./types.ts";
 import { collect, type Collected } from "./probes/collect.ts";
 import { evaluateService, RUNNING_META, toResult } from "./probes/registry.ts";
@@ -11,6 +12,7 @@ import { evaluateService, RUNNING_META, toResult } from "./probes/registry.ts";
 export interface RunProbesOptions {
   target: ComposeTarget;
   exemptions?: Exemption[];
+  model?: ResolvedCompose;
   services?: string[];
   forceSidecar?: boolean;
 }
@@ -46,5 +48,5 @@ export function evaluateCollected(c: Collected, exemptions: Exemption[] = []): C
 }
 
 export async function runProbes(opts: RunProbesOptions): Promise<CheckResult[]> {
-  return evaluateCollected(await collect(opts.target, { services: opts.services, forceSidecar: opts.forceSidecar }), opts.exemptions);
+  return evaluateCollected(await collect(opts.target, { services: opts.services, forceSidecar: opts.forceSidecar, model: opts.model }), opts.exemptions);
 }

@@ -19,14 +19,14 @@ interface Ran {
   stderr: string;
 }
 
-function apex(args: string[], onSpawn?: (pid: number) => void): Promise<Ran> {
+function apex(args: string[], onSpawn?: (pid: number) => void, env: NodeJS.ProcessEnv = {}): Promise<Ran & { pid: number }> {
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, ["bin/apex.mjs", ...args], { env: { ...process.env, APEX_PROGRESS: "1" } });
+    const child = spawn(process.execPath, ["bin/apex.mjs", ...args], { env: { ...process.env, APEX_PROGRESS: "1", ...env } });
     let stdout = "";
     let stderr = "";
     child.stdout.on("data", (d) => (stdout += d));
     child.stderr.on("data", (d) => (stderr += d));
-    child.on("close", (code, signal) => resolve({ code, signal, stdout, stderr }));
+    child.on("close", (code, signal) => resolve({ code, signal, stdout, stderr, pid: child.pid! }));
     onSpawn?.(child.pid!);
   });
 }
@@ -43,8 +43,9 @@ describe("apex verify", () => {
   it("passes the intact stack and fails a broken service, two runs at once, leaving nothing behind", async () => {
     const good = { project: `apex-t-good-${id()}`, out: join(tmp, "good") };
     const bad = { project: `apex-t-bad-${id()}`, out: join(tmp, "bad") };
+    const trace = join(tmp, "docker-trace.tsv");
     const [g, b] = await Promise.all([
-      apex(["verify", "-p", good.project, "--out", good.out]),
+      apex(["verify", "-p", good.project, "--out", good.out], undefined, { APEX_TRACE_DOCKER: trace }),
       // --skip by a check's id: its results leave the report, everything else still runs
       apex(["verify", "-p", bad.project, "--out", bad.out, "-f", "infra/compose.yaml", "-f", override, "--skip", "runtime/healthy"]),
     ]);
@@ -57,6 +58,15 @@ describe("apex verify", () => {
     expect(reportErrors(goodReport)).toBeNull();
     for (const kind of ["static", "runtime", "workflow"]) expect(goodReport.checks.some((c) => c.kind === kind)).toBe(true);
     expect(readdirSync(good.out).sort()).toEqual(["report.html", "report.json", "report.junit.xml", "report.md", "report.sarif"]);
+
+    // The run resolves compose once per profile set: its own, and every profile (to report
+    // the services it leaves out). Policy, probes and the matrix read that one model.
+    const configs = readFileSync(trace, "utf8").split("\n").filter(Boolean)
+      .map((l) => l.split("\t") as [string, string]).filter(([pid]) => Number(pid) === g.pid)
+      .map(([, argv]) => JSON.parse(argv) as string[]).filter((a) => a[1] === "compose" && a.includes("config"));
+    const profileSets = configs.map((a) => a.filter((_, i) => a[i - 1] === "--profile").join(","));
+    expect(profileSets.length, JSON.stringify(configs)).toBeLessThanOrEqual(2);
+    expect(new Set(profileSets).size).toBe(profileSets.length);
 
     expect(b.code, b.stderr).toBe(1);
     const badReport = JSON.parse(readFileSync(join(bad.out, "report.json"), "utf8")) as Report;

@@ -81,7 +81,7 @@ export async function runVerify(opts: VerifyOptions): Promise<VerifyOutcome> {
       return versions;
     });
     // Exemptions may name services of profiles this run leaves out (pghero).
-    const notRun = await servicesNotRun(target);
+    const notRun = await servicesNotRun(target, model!);
     const exemptions = loadExemptions(opts.exemptions, [...Object.keys(model!.services), ...notRun]);
 
     const built =
@@ -102,7 +102,7 @@ export async function runVerify(opts: VerifyOptions): Promise<VerifyOutcome> {
 
     // Static policy needs no running stack: it runs while the stack comes up.
     const policyRun = progress.phase("policy", () =>
-      runPolicy({ target, exemptionsFile: opts.exemptions, readImages: built.exitCode === 0, selection: opts.selection }),
+      runPolicy({ target, resolved: model, exemptionsFile: opts.exemptions, readImages: built.exitCode === 0, selection: opts.selection }),
     );
     let ready = false;
     if (built.exitCode === 0) {
@@ -137,7 +137,7 @@ export async function runVerify(opts: VerifyOptions): Promise<VerifyOutcome> {
     checks.push(...(await policyRun));
 
     if (ready) {
-      const runtime = await progress.phase("probe", () => runProbes({ target, exemptions }), {
+      const runtime = await progress.phase("probe", () => runProbes({ target, exemptions, model }), {
         failed: (r) => r.some((c) => c.status === "fail"),
       });
       checks.push(...applyExemptions(runtime, exemptions));

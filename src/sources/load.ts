@@ -6,7 +6,7 @@ import { isAbsolute, join, resolve } from "node:path";
 import type { ComposeTarget } from "../docker.ts";
 import { UsageError } from "../errors.ts";
 import type { DockerfileModel, ImageConfig, PolicyModel, RawServiceFacts, ServiceModel, TmpfsMount, UserRef } from "../model.ts";
-import { loadResolvedCompose, type ResolvedService } from "./compose.ts";
+import { loadResolvedCompose, type ResolvedCompose, type ResolvedService } from "./compose.ts";
 import { readRawCompose } from "./composeRaw.ts";
 import { readDockerfile, resolveUser } from "./dockerfile.ts";
 import { inspectImages } from "./image.ts";
@@ -15,6 +15,8 @@ import { shownPath } from "./paths.ts";
 export interface LoadOptions {
   readImages: boolean;
   repoRoot: string;
+  /** The resolved model, when the caller already has it. */
+  resolved?: ResolvedCompose;
 }
 
 /** `/tmp:uid=1000,gid=1000,mode=1777` → target + options. */
@@ -78,7 +80,9 @@ export function deriveUsers(s: ServiceModel): ServiceModel {
 export async function loadModel(target: ComposeTarget, opts: LoadOptions): Promise<PolicyModel> {
   const files = target.files.map((f) => resolve(f));
   const raw = readRawCompose(files, opts.repoRoot);
-  const resolved = await loadResolvedCompose(target);
+  // A run that already resolved the model (verify's setup) hands it in: compose resolves
+  // each profile set once per run.
+  const resolved = opts.resolved ?? (await loadResolvedCompose(target));
   const services: ServiceModel[] = [];
   const byImage = new Map<string, DockerfileModel>();
   for (const [name, svc] of Object.entries(resolved.services ?? {})) {

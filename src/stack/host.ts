@@ -63,10 +63,9 @@ export async function unavailableImages(model: ResolvedCompose): Promise<Map<str
   return missing;
 }
 
-/** Services compose knows of but that the chosen profiles leave out (pghero by default). */
-export async function servicesNotRun(target: ComposeTarget): Promise<string[]> {
+/** Services compose knows of but that the chosen profiles leave out (pghero by default):
+ *  every profile's services (one resolution of that profile set) less the run's model's. */
+export async function servicesNotRun(target: ComposeTarget, model: ResolvedCompose): Promise<string[]> {
   const all = await compose({ ...target, profiles: ["*"] }, ["config", "--services"]);
-  const on = await compose(target, ["config", "--services"]);
-  const enabled = new Set(on.stdout.split("\n").filter(Boolean));
-  return all.stdout.split("\n").filter((s) => s && !enabled.has(s));
+  return all.stdout.split("\n").filter((s) => s && !(s in model.services));
 }
