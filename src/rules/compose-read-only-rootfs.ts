@@ -10,7 +10,8 @@ export const composeReadOnlyRootfs: Rule = {
   check(s) {
     const loc = keyLocation(s, "read_only");
     return verdict(
-      s.resolved.read_only === true ? [] : [{ message: "read_only is not true", location: loc, evidence: { property: "read_only", expected: "true", actual: String(s.resolved.read_only ?? "unset"), location: loc } }],
+      // compose config leaves out a read_only that is false (its default): absent means false
+      s.resolved.read_only === true ? [] : [{ message: "read_only is not true", location: loc, evidence: { property: "read_only", expected: "true", actual: String(s.resolved.read_only ?? false), location: loc } }],
       "read_only: true",
     );
   },
