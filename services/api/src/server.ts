@@ -8,6 +8,7 @@ import { createClients } from "./clients.ts";
 import { loadApiConfig } from "./config.ts";
 import { ConfigError, envInt } from "./shared/env.ts";
 import { createLog } from "./shared/log.ts";
+import { onShutdown } from "./shared/shutdown.ts";
 
 const SHUTDOWN_LIMIT_MS = 10_000;
 
@@ -53,33 +54,8 @@ async function serve(): Promise<void> {
     },
   );
 
-  let stopping = false;
-  const shutdown = (signal: string) => {
-    if (stopping) return;
-    stopping = true;
-    log.info("shutting down", { signal });
-    const force = setTimeout(() => {
-      log.error("shutdown took too long, exiting", { limitMs: SHUTDOWN_LIMIT_MS });
-      process.exit(1);
-    }, SHUTDOWN_LIMIT_MS);
-    force.unref();
-    // close() stops accepting connections and waits for in-flight requests.
-    app
-      .close()
-      .then(() => clients.close())
-      .then(
-        () => {
-          log.info("stopped");
-          process.exit(0);
-        },
-        (err) => {
-          log.error("error during shutdown", { err });
-          process.exit(1);
-        },
-      );
-  };
-  process.on("SIGTERM", () => shutdown("SIGTERM"));
-  process.on("SIGINT", () => shutdown("SIGINT"));
+  // close() stops accepting connections and waits for in-flight requests.
+  onShutdown(log, () => app.close().then(() => clients.close()), { doing: "shutting down", limitMs: SHUTDOWN_LIMIT_MS });
 
   await app.listen({ port: cfg.port, host: cfg.host });
   log.info("listening", { port: cfg.port, pg: `${cfg.pg.host}:${cfg.pg.port}`, valkey: `${cfg.valkey.host}:${cfg.valkey.port}`, memcached: cfg.memcachedServers });

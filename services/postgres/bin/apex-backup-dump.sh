@@ -4,18 +4,8 @@
 
 cmd_backup() {
   local verify=0 label="" type=full
-  while [[ $# -gt 0 ]]; do
-    case $1 in
-      --verify) verify=1 ;;
-      --type) type=${2:-}; shift ;;
-      --type=*) type=${1#*=} ;;
-      --label) label=${2:-}; shift ;;
-      --label=*) label=${1#*=} ;;
-      -h | --help) usage; exit 0 ;;
-      *) die_usage "backup: unknown option \"$1\"" ;;
-    esac
-    shift
-  done
+  parse_opts backup "--verify:verify=1 --type=type --label=label" "$@"
+  no_arguments backup
   case $type in
     full) ;;
     diff | differential | incr | incremental)
@@ -132,14 +122,8 @@ EOF
 
 cmd_verify() {
   local ref=""
-  while [[ $# -gt 0 ]]; do
-    case $1 in
-      -h | --help) usage; exit 0 ;;
-      -*) die_usage "verify: unknown option \"$1\"" ;;
-      *) [[ -z $ref ]] || die_usage "verify: one backup at a time"; ref=$1 ;;
-    esac
-    shift
-  done
+  parse_opts verify "" "$@"
+  ref=$(one_backup verify) || { printf "%s\n" "$ref"; exit 2; }
   local dir; dir=$(resolve_backup "$ref") || { printf '%s\n' "$dir"; exit 2; }
   setup_conn
   arm_cleanup

@@ -66,6 +66,42 @@ ensure_dir() {
   [[ -w $BACKUP_DIR ]] || die "backup directory $BACKUP_DIR is not writable by uid $(id -u)"
 }
 
+# The one option parser of apex-backup: parse_opts COMMAND SPEC ARGS... SPEC lists
+# "--name=var" (an option with a value: --name V or --name=V) and "--name:var=VALUE" (a
+# flag that sets var to VALUE). Variables are the caller's locals (bash's dynamic scope);
+# positional arguments land in POSITIONAL; -h/--help prints the usage.
+parse_opts() {
+  local cmd_=$1 spec_=$2 item_ opt_ var_ matched_; shift 2
+  POSITIONAL=()
+  while [[ $# -gt 0 ]]; do
+    case $1 in
+      -h | --help) usage; exit 0 ;;
+      -*)
+        matched_=0
+        for item_ in $spec_; do
+          opt_=${item_%%[=:]*}
+          if [[ $item_ == "$opt_="* ]]; then
+            var_=${item_#*=}
+            if [[ $1 == "$opt_" ]]; then printf -v "$var_" '%s' "${2:-}"; shift; matched_=1
+            elif [[ $1 == "$opt_="* ]]; then printf -v "$var_" '%s' "${1#*=}"; matched_=1; fi
+          elif [[ $1 == "$opt_" ]]; then
+            var_=${item_#*:}; printf -v "${var_%%=*}" '%s' "${var_#*=}"; matched_=1
+          fi
+          [[ $matched_ -eq 1 ]] && break
+        done
+        [[ $matched_ -eq 1 ]] || die_usage "$cmd_: unknown option \"$1\"" ;;
+      *) POSITIONAL+=("$1") ;;
+    esac
+    shift
+  done
+}
+# The one backup a command names (verify, restore).
+one_backup() { # COMMAND
+  [[ ${#POSITIONAL[@]} -le 1 ]] || die_usage "$1: one backup at a time"
+  printf '%s' "${POSITIONAL[0]:-}"
+}
+no_arguments() { [[ ${#POSITIONAL[@]} -eq 0 ]] || die_usage "$1: unexpected argument \"${POSITIONAL[0]}\""; }
+
 valid_db_name() { [[ $1 =~ ^[A-Za-z_][A-Za-z0-9_]{0,62}$ ]]; }
 
 # Per-table row count and content checksum, one "schema.table<TAB>rows<TAB>sum" line each,

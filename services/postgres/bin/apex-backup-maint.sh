@@ -13,17 +13,8 @@ json_list() { local out="" x; for x in "$@"; do out+="${out:+, }$(json_str "$x")
 
 cmd_maintenance() {
   local reset=1 keep=${APEX_BACKUP_RETENTION_DAYS:-7} prune=1
-  while [[ $# -gt 0 ]]; do
-    case $1 in
-      --no-reset) reset=0 ;;
-      --no-prune) prune=0 ;;
-      --keep-days) keep=${2:-}; shift ;;
-      --keep-days=*) keep=${1#*=} ;;
-      -h | --help) usage; exit 0 ;;
-      *) die_usage "maintenance: unknown option \"$1\"" ;;
-    esac
-    shift
-  done
+  parse_opts maintenance "--no-reset:reset=0 --no-prune:prune=0 --keep-days=keep" "$@"
+  no_arguments maintenance
   parse_keep_days "$keep"
   setup_conn
   local out before after t0; t0=$(now_ms)
@@ -102,19 +93,8 @@ SQL
 # pruning, every N seconds. SIGTERM is forwarded to a running step, which cleans up.
 cmd_schedule() {
   local every=${APEX_BACKUP_INTERVAL:-86400} now=0 verify=0 keep=${APEX_BACKUP_RETENTION_DAYS:-7}
-  while [[ $# -gt 0 ]]; do
-    case $1 in
-      --every) every=${2:-}; shift ;;
-      --every=*) every=${1#*=} ;;
-      --now) now=1 ;;
-      --verify) verify=1 ;;
-      --keep-days) keep=${2:-}; shift ;;
-      --keep-days=*) keep=${1#*=} ;;
-      -h | --help) usage; exit 0 ;;
-      *) die_usage "schedule: unknown option \"$1\"" ;;
-    esac
-    shift
-  done
+  parse_opts schedule "--every=every --now:now=1 --verify:verify=1 --keep-days=keep" "$@"
+  no_arguments schedule
   [[ $every =~ ^[0-9]+$ && $every -ge 60 ]] || die_usage "--every must be a number of seconds >= 60, got \"$every\""
   parse_keep_days "$keep"
   local child="" self; self=$(readlink -f "$0")

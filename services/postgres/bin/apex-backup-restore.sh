@@ -16,18 +16,8 @@ untrusted_owners() { # DUMP
 # whatever fails, the existing database is left as it was.
 cmd_restore() {
   local ref="" into="" force=0 verify=0
-  while [[ $# -gt 0 ]]; do
-    case $1 in
-      --into) into=${2:-}; shift ;;
-      --into=*) into=${1#*=} ;;
-      --force) force=1 ;;
-      --verify) verify=1 ;;
-      -h | --help) usage; exit 0 ;;
-      -*) die_usage "restore: unknown option \"$1\"" ;;
-      *) [[ -z $ref ]] || die_usage "restore: one backup at a time"; ref=$1 ;;
-    esac
-    shift
-  done
+  parse_opts restore "--into=into --force:force=1 --verify:verify=1" "$@"
+  ref=$(one_backup restore) || { printf "%s\n" "$ref"; exit 2; }
   local dir; dir=$(resolve_backup "$ref") || { printf '%s\n' "$dir"; exit 2; }
   local src owner id t0
   id=$(basename "$dir"); src=$(manifest_field "$dir" database); owner=$(manifest_field "$dir" owner)
@@ -149,15 +139,8 @@ parse_keep_days() {
 
 cmd_prune() {
   local keep=${APEX_BACKUP_RETENTION_DAYS:-7}
-  while [[ $# -gt 0 ]]; do
-    case $1 in
-      --keep-days) keep=${2:-}; shift ;;
-      --keep-days=*) keep=${1#*=} ;;
-      -h | --help) usage; exit 0 ;;
-      *) die_usage "prune: unknown option \"$1\"" ;;
-    esac
-    shift
-  done
+  parse_opts prune "--keep-days=keep" "$@"
+  no_arguments prune
   parse_keep_days "$keep"
   ensure_dir
   prune_backups "$keep"

@@ -7,6 +7,7 @@ import pg from "pg";
 import { run, type Runner, type TaskList } from "graphile-worker";
 import { ConfigError } from "../../api/src/shared/env.ts";
 import { createLog, type Log } from "../../api/src/shared/log.ts";
+import { onShutdown } from "../../api/src/shared/shutdown.ts";
 import { graphileLogger } from "./graphileLog.ts";
 import { trackedTask } from "./bookkeeping.ts";
 import { heartbeatSettings, loadWorkerConfig, type WorkerConfig } from "./config.ts";
@@ -93,30 +94,16 @@ async function start(): Promise<void> {
   const heartbeat = setInterval(beat, cfg.heartbeatIntervalMs);
 
   let stopping = false;
-  const shutdown = (signal: string) => {
-    if (stopping) {
-      log.warn("second signal while draining, exiting now", { signal });
-      process.exit(1);
-    }
-    stopping = true;
-    clearInterval(heartbeat);
-    log.info("draining: no new jobs, waiting for in-flight ones", { signal });
-    runner
-      .stop()
-      .then(() => pool.end())
-      .then(
-        () => {
-          log.info("stopped");
-          process.exit(0);
-        },
-        (err) => {
-          log.error("error while stopping", { err });
-          process.exit(1);
-        },
-      );
-  };
-  process.on("SIGTERM", () => shutdown("SIGTERM"));
-  process.on("SIGINT", () => shutdown("SIGINT"));
+  onShutdown(
+    log,
+    async () => {
+      stopping = true;
+      clearInterval(heartbeat);
+      await runner.stop();
+      await pool.end();
+    },
+    { doing: "draining: no new jobs, waiting for in-flight ones" },
+  );
 
   // The runner ends on its own only on a fatal error (e.g. the database went away for good).
   runner.promise.then(
