@@ -8,65 +8,61 @@ import { buildImages, DEFAULT_BASE_IMAGE } from "./images.js";
 import { publishAll } from "./publish.js";
 import { workspace } from "./toolbox.js";
 
-// Note: the source argument's options are written out on every function, because the
-// SDK's introspection reads decorator arguments literally and drops a shared constant.
+// The source is the module's constructor argument, given once for every function
+// (`dagger call --source DIR verify`); the SDK's introspection reads decorator arguments
+// literally, so its options are written out here, once.
 @object()
 export class Apex {
-  /** Build every service image from its Dockerfile (api/worker bundles made first) */
-  @func()
-  async build(
+  source: Directory;
+
+  constructor(
     /** The apex repository (default: this checkout, without installs, outputs and secrets) */
     @argument({ defaultPath: "/", ignore: ["node_modules", "**/node_modules", "report", "infra/secrets", ".git", "services/*/dist"] })
     source: Directory,
+  ) {
+    this.source = source;
+  }
+
+  /** Build every service image from its Dockerfile (api/worker bundles made first) */
+  @func()
+  async build(
     /** Image every Dockerfile starts FROM (build arg BASE_IMAGE) */
     baseImage: string = DEFAULT_BASE_IMAGE,
   ): Promise<Container[]> {
-    return (await buildImages(source, baseImage)).map((i) => i.container);
+    return (await buildImages(this.source, baseImage)).map((i) => i.container);
   }
 
   /** Run the static posture checks and return the report files (exit code in exit-code) */
   @func()
   async policy(
-    /** The apex repository (default: this checkout, without installs, outputs and secrets) */
-    @argument({ defaultPath: "/", ignore: ["node_modules", "**/node_modules", "report", "infra/secrets", ".git", "services/*/dist"] })
-    source: Directory,
   ): Promise<Directory> {
-    const ran = runApex(workspace(source), POLICY_ARGS);
+    const ran = runApex(workspace(this.source), POLICY_ARGS);
     return (await reportOf(ran)).report;
   }
 
   /** Verify the whole stack in Docker-in-Dagger and return the report, also when it fails (see exit-code) */
   @func()
   async verify(
-    /** The apex repository (default: this checkout, without installs, outputs and secrets) */
-    @argument({ defaultPath: "/", ignore: ["node_modules", "**/node_modules", "report", "infra/secrets", ".git", "services/*/dist"] })
-    source: Directory,
     /** Image every Dockerfile starts FROM (build arg BASE_IMAGE) */
     baseImage: string = DEFAULT_BASE_IMAGE,
   ): Promise<Directory> {
-    return (await verification(source, baseImage)).report;
+    return (await verification(this.source, baseImage)).report;
   }
 
   /** Fail unless verify passes: the same cached run, for dagger check and scripts */
   @func()
   @check()
   async gate(
-    /** The apex repository (default: this checkout, without installs, outputs and secrets) */
-    @argument({ defaultPath: "/", ignore: ["node_modules", "**/node_modules", "report", "infra/secrets", ".git", "services/*/dist"] })
-    source: Directory,
     /** Image every Dockerfile starts FROM (build arg BASE_IMAGE) */
     baseImage: string = DEFAULT_BASE_IMAGE,
   ): Promise<void> {
-    const { exitCode } = await verification(source, baseImage);
+    const { exitCode } = await verification(this.source, baseImage);
     if (exitCode !== 0) throw new Error(`apex verify failed (exit ${exitCode}); get the report with: dagger call verify export --path report`);
   }
 
   /** Verify, then publish every image and the report; returns references with digests */
   @func()
   async release(
-    /** The apex repository (default: this checkout, without installs, outputs and secrets) */
-    @argument({ defaultPath: "/", ignore: ["node_modules", "**/node_modules", "report", "infra/secrets", ".git", "services/*/dist"] })
-    source: Directory,
     /** Registry and path to push to, e.g. ghcr.io/acme/apex */
     registry: string,
     /** Tag for every image and the report */
@@ -78,8 +74,8 @@ export class Apex {
     /** Image every Dockerfile starts FROM (build arg BASE_IMAGE) */
     baseImage: string = DEFAULT_BASE_IMAGE,
   ): Promise<string[]> {
-    const images = await buildImages(source, baseImage);
-    const { report, exitCode } = await verification(source, baseImage, images);
+    const images = await buildImages(this.source, baseImage);
+    const { report, exitCode } = await verification(this.source, baseImage, images);
     if (exitCode !== 0) throw new Error(`apex verify failed (exit ${exitCode}): nothing was published`);
     return publishAll(images, report, { registry, tag, username, password });
   }

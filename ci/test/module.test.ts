@@ -44,6 +44,7 @@ function clientGen(): string {
 }
 
 let fns: Record<string, Fn>;
+let ctor: Record<string, Arg>;
 let client: string;
 
 async function introspect(srcDir: string): Promise<Record<string, Fn>> {
@@ -54,8 +55,10 @@ async function introspect(srcDir: string): Promise<Record<string, Fn>> {
   );
   const mod = JSON.parse(stdout.slice(stdout.indexOf("{")));
   expect(mod.name).toBe("Apex");
-  return mod.objects.Apex.methods;
+  return { ...mod.objects.Apex.methods, [CTOR]: { description: "", arguments: mod.objects.Apex.constructor?.arguments ?? {}, returnType: { kind: "VOID_KIND" } } };
 }
+/** The constructor's arguments ride along under this key (not a function name). */
+const CTOR = "(constructor)";
 
 async function tscErrors(project: string): Promise<string> {
   const tsc = join(ROOT, "node_modules/typescript/bin/tsc");
@@ -71,7 +74,10 @@ afterAll(() => rmSync(broken, { recursive: true, force: true }));
 
 beforeAll(async () => {
   client = clientGen();
-  fns = await introspect(MODULE_SRC);
+  const all = await introspect(MODULE_SRC);
+  ctor = all[CTOR]!.arguments;
+  delete all[CTOR];
+  fns = all;
 }, 120_000);
 
 const source = (a: Arg) => {
@@ -109,8 +115,8 @@ describe("the apex Dagger module", () => {
     const literal = text.match(/@argument\((\{ defaultPath[^)]*\})\)/)![1];
     writeFileSync(index, `const SOURCE = ${literal};\n` + text.replaceAll(`@argument(${literal})`, "@argument(SOURCE)"));
     const lost = await introspect(join(broken, "src"));
-    expect(lost.verify.arguments.source.defaultPath).toBeUndefined();
-    expect(() => source(lost.verify.arguments.source)).toThrow();
+    expect(lost[CTOR]!.arguments.source!.defaultPath).toBeUndefined();
+    expect(() => source(lost[CTOR]!.arguments.source!)).toThrow();
   }, 120_000);
 
   it("dagger.json names the module apex, TypeScript SDK, source ci", () => {
@@ -128,36 +134,38 @@ describe("the apex Dagger module", () => {
     }
   });
 
-  it("build(source, baseImage) returns the service containers", () => {
+  it("takes the source once, in the constructor (dagger call --source DIR <function>)", () => {
+    expect(Object.keys(ctor)).toEqual(["source"]);
+    source(ctor.source!);
+    for (const [name, f] of Object.entries(fns)) expect(Object.keys(f.arguments), name).not.toContain("source");
+  });
+
+  it("build(baseImage) returns the service containers", () => {
     const f = fns.build;
-    expect(Object.keys(f.arguments)).toEqual(["source", "baseImage"]);
-    source(f.arguments.source);
+    expect(Object.keys(f.arguments)).toEqual(["baseImage"]);
     baseImage(f.arguments.baseImage);
     expect(f.returnType).toEqual({ kind: "LIST_KIND", typeDef: { kind: "OBJECT_KIND", name: "Container" } });
     expect(f.description).toMatch(/Dockerfile/);
   });
 
-  it("policy(source) returns a Directory", () => {
+  it("policy() returns a Directory", () => {
     const f = fns.policy;
-    expect(Object.keys(f.arguments)).toEqual(["source"]);
-    source(f.arguments.source);
+    expect(Object.keys(f.arguments)).toEqual([]);
     expect(f.returnType).toEqual({ kind: "OBJECT_KIND", name: "Directory" });
     expect(f.description).toMatch(/static/);
   });
 
-  it("verify(source, baseImage) returns the report Directory, also on failure", () => {
+  it("verify(baseImage) returns the report Directory, also on failure", () => {
     const f = fns.verify;
-    expect(Object.keys(f.arguments)).toEqual(["source", "baseImage"]);
-    source(f.arguments.source);
+    expect(Object.keys(f.arguments)).toEqual(["baseImage"]);
     baseImage(f.arguments.baseImage);
     expect(f.returnType).toEqual({ kind: "OBJECT_KIND", name: "Directory" });
     expect(f.description).toMatch(/Docker-in-Dagger.*report.*fails/);
   });
 
-  it("gate(source, baseImage) returns nothing and is registered as a check", async () => {
+  it("gate(baseImage) returns nothing and is registered as a check", async () => {
     const f = fns.gate;
-    expect(Object.keys(f.arguments)).toEqual(["source", "baseImage"]);
-    source(f.arguments.source);
+    expect(Object.keys(f.arguments)).toEqual(["baseImage"]);
     baseImage(f.arguments.baseImage);
     expect(f.returnType).toEqual({ kind: "VOID_KIND" });
     // isCheck is not in the entrypoint's JSON: read it from the same scan the entrypoint uses.
@@ -168,10 +176,9 @@ describe("the apex Dagger module", () => {
     expect(checks.map(([n]) => n)).toEqual(["gate"]);
   }, 60_000);
 
-  it("release(source, registry, tag, username, password: Secret, baseImage) returns references", () => {
+  it("release(registry, tag, username, password: Secret, baseImage) returns references", () => {
     const f = fns.release;
-    expect(Object.keys(f.arguments)).toEqual(["source", "registry", "tag", "username", "password", "baseImage"]);
-    source(f.arguments.source);
+    expect(Object.keys(f.arguments)).toEqual(["registry", "tag", "username", "password", "baseImage"]);
     str(f.arguments.registry);
     str(f.arguments.tag);
     str(f.arguments.username);
