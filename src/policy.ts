@@ -2,7 +2,7 @@
 // rule on every service (pure, synchronous), then apply the recorded exemptions.
 import type { ComposeTarget } from "./docker.ts";
 import { selected, type Selection } from "./catalogue.ts";
-import { applyExemptions, loadExemptions } from "./exemptions.ts";
+import { applyExemptions, loadExemptions, type Exemption } from "./exemptions.ts";
 import type { PolicyModel, Rule, ServiceModel } from "./model.ts";
 import type { ResolvedCompose } from "./sources/compose.ts";
 import { rules as registry } from "./rules/registry.ts";
@@ -16,6 +16,8 @@ export interface PolicyOptions {
   resolved?: ResolvedCompose;
   /** undefined: no exemptions file (nothing is waived). */
   exemptionsFile?: string;
+  /** Already loaded (verify loads them once per run); wins over exemptionsFile. */
+  exemptions?: Exemption[];
   readImages: boolean;
   repoRoot?: string;
 }
@@ -50,6 +52,6 @@ export function evaluate(model: PolicyModel, rules: readonly Rule[] = registry):
 export async function runPolicy(opts: PolicyOptions): Promise<CheckResult[]> {
   const model = await loadModel(opts.target, { readImages: opts.readImages, repoRoot: opts.repoRoot ?? process.cwd(), resolved: opts.resolved });
   const wanted = registry.filter((r) => selected(opts.selection, r.id));
-  const exemptions = opts.exemptionsFile ? loadExemptions(opts.exemptionsFile, model.declaredServices) : [];
+  const exemptions = opts.exemptions ?? (opts.exemptionsFile ? loadExemptions(opts.exemptionsFile, model.declaredServices) : []);
   return applyExemptions(evaluate(model, wanted), exemptions);
 }

@@ -17,7 +17,7 @@ import { buildMatrix } from "../report/matrix.ts";
 import { runPolicy } from "../policy.ts";
 import { runProbes } from "../probe.ts";
 import { runWorkflows } from "../workflows/index.ts";
-import { applyExemptions, loadExemptions } from "../exemptions.ts";
+import { applyExemptions, loadExemptions, type Exemption } from "../exemptions.ts";
 import { selected } from "../catalogue.ts";
 import type { CheckResult, Report } from "../types.ts";
 import type { CommonOptions } from "../cli.ts";
@@ -38,6 +38,119 @@ export interface VerifyOutcome {
   files: string[];
 }
 
+/** What the phases of one run share: its inputs, the snapshot they gather, the results. */
+interface Run {
+  opts: VerifyOptions;
+  target: ComposeTarget;
+  progress: ReturnType<typeof createProgress>;
+  checks: CheckResult[];
+  extra: Partial<Report>;
+  /** The run's snapshot: the resolved model and the exemptions, read once. */
+  model: ResolvedCompose;
+  exemptions: Exemption[];
+  notRun: string[];
+  built: boolean;
+  unavailable: Map<string, string>;
+  policy: Promise<CheckResult[]>;
+  ready: boolean;
+}
+
+async function setupPhase(r: Run, reloadSecrets: () => void): Promise<void> {
+  r.extra.toolVersions = await r.progress.phase("setup", async () => {
+    const versions = await hostVersions();
+    r.model = await loadResolvedCompose(r.target);
+    await prepareInputs();
+    reloadSecrets();
+    return versions;
+  });
+  // Exemptions may name services of profiles this run leaves out (pghero).
+  r.notRun = await servicesNotRun(r.target, r.model);
+  r.exemptions = loadExemptions(r.opts.exemptions, [...Object.keys(r.model.services), ...r.notRun]);
+}
+
+async function buildPhase(r: Run): Promise<void> {
+  const noBuild = r.opts.build === false;
+  const built = await r.progress.phase("build", () => (noBuild ? requireImages(r.model) : build(r.target)), { failed: (x) => x.exitCode !== 0 });
+  r.built = built.exitCode === 0;
+  if (!r.built) {
+    r.checks.push(stackResult(STACK_CHECKS.build, null, "fail", noBuild ? "images missing (--no-build)" : "docker compose build failed", [
+      { command: built.argv, exitCode: built.exitCode, output: built.stderr.trim().slice(-3000) },
+    ]));
+    return;
+  }
+  r.checks.push(stackResult(STACK_CHECKS.build, null, "pass", "every image built"));
+  r.extra.images = await imageInfo(r.model);
+  r.unavailable = await unavailableImages(r.model);
+  for (const [svc, why] of r.unavailable) r.checks.push(stackResult(STACK_CHECKS.notRun, svc, "skip", `${svc} not run: ${why}`));
+}
+
+/** Static policy needs no running stack: it runs while the stack comes up. */
+function startPolicyPhase(r: Run): void {
+  r.policy = r.progress.phase("policy", () =>
+    runPolicy({ target: r.target, resolved: r.model, exemptions: r.exemptions, readImages: r.built, selection: r.opts.selection }),
+  );
+}
+
+async function upPhase(r: Run): Promise<void> {
+  if (!r.built) return;
+  r.ready = await r.progress.phase(
+    "up",
+    async () => {
+      const services = Object.keys(r.model.services).filter((s) => !r.unavailable.has(s));
+      const started = await up(r.target, r.unavailable.size ? services : undefined);
+      const outcome = await waitReady(r.target, services, (r.opts.readyTimeout ?? 180) * 1000);
+      if (started.exitCode !== 0 && outcome.ok) outcome.ok = false;
+      for (const svc of services) {
+        if (outcome.failed.includes(svc)) {
+          const ev = await failureEvidence(r.target, outcome.states.get(svc), svc);
+          r.checks.push(stackResult(STACK_CHECKS.healthy, svc, "fail", `${svc} did not become ready`, ev));
+        } else {
+          r.checks.push(stackResult(STACK_CHECKS.healthy, svc, "pass", `${svc} ready in ${(outcome.elapsedMs / 1000).toFixed(1)}s`));
+        }
+      }
+      if (started.exitCode !== 0 && outcome.failed.length === 0)
+        r.checks.push(stackResult(STACK_CHECKS.healthy, null, "fail", "docker compose up failed", [
+          { command: started.argv, exitCode: started.exitCode, output: started.stderr.trim().slice(-2000) },
+        ]));
+      return outcome.ok && started.exitCode === 0;
+    },
+    { failed: (ok) => !ok },
+  );
+}
+
+async function policyResultsPhase(r: Run): Promise<void> {
+  for (const svc of r.notRun)
+    r.checks.push(stackResult(STACK_CHECKS.notRun, svc, "skip",
+      `${svc} is in a compose profile that is not enabled (its upstream image cannot be pulled where no registry is reachable); enable it with --profile`));
+  r.checks.push(...(await r.policy));
+}
+
+async function probePhase(r: Run): Promise<void> {
+  if (!r.ready) return;
+  const runtime = await r.progress.phase("probe", () => runProbes({ target: r.target, exemptions: r.exemptions, model: r.model }), {
+    failed: (x) => x.some((c) => c.status === "fail"),
+  });
+  r.checks.push(...applyExemptions(runtime, r.exemptions));
+}
+
+async function workflowPhase(r: Run): Promise<void> {
+  if (!r.ready || r.opts.skipWorkflows) return;
+  const policy = await r.policy;
+  const flows = await r.progress.phase(
+    "workflow",
+    () => runWorkflows({ target: r.target, repoRoot: process.cwd(), wanted: (id) => selected(r.opts.selection, id), policy }),
+    { failed: (x) => x.some((c) => c.status === "fail") },
+  );
+  r.checks.push(...applyExemptions(flows, r.exemptions));
+}
+
+async function matrixPhase(r: Run): Promise<void> {
+  r.extra.matrix = buildMatrix(r.model, r.exemptions, r.checks);
+}
+
+/** The pipeline, in order. Each phase reads the run's snapshot and adds results. */
+const PHASES: Array<(r: Run) => Promise<void> | void> = [buildPhase, startPolicyPhase, upPhase, policyResultsPhase, probePhase, workflowPhase, matrixPhase];
+
 export async function runVerify(opts: VerifyOptions): Promise<VerifyOutcome> {
   const startedAt = new Date();
   let secrets = loadSecretValues();
@@ -45,9 +158,7 @@ export async function runVerify(opts: VerifyOptions): Promise<VerifyOutcome> {
   const progress = createProgress(scrub);
   const project = opts.projectName ?? `apex-verify-${randomBytes(3).toString("hex")}`;
   const target: ComposeTarget = { files: opts.compose, projectName: project, profiles: opts.profile };
-  const checks: CheckResult[] = [];
-  const extra: Partial<Report> = {};
-  let model: ResolvedCompose | undefined;
+  const r = { opts, target, progress, checks: [], extra: {}, notRun: [], built: false, unavailable: new Map(), ready: false } as unknown as Run;
   let teardownDone: Promise<void> | undefined;
   let aborted: NodeJS.Signals | undefined;
 
@@ -56,9 +167,9 @@ export async function runVerify(opts: VerifyOptions): Promise<VerifyOutcome> {
     if (opts.keep) return Promise.resolve();
     teardownDone ??= progress
       .phase("teardown", async () => {
-        const r = await down(target);
+        const d = await down(target);
         const left = await leftovers(project);
-        if (r.exitCode !== 0 || left.length) throw new Error(`teardown left ${left.length} object(s): ${left.join(" ")}`);
+        if (d.exitCode !== 0 || left.length) throw new Error(`teardown left ${left.length} object(s): ${left.join(" ")}`);
       })
       .catch(() => undefined);
     return teardownDone;
@@ -73,82 +184,8 @@ export async function runVerify(opts: VerifyOptions): Promise<VerifyOutcome> {
   process.once("SIGTERM", onSignal);
 
   try {
-    extra.toolVersions = await progress.phase("setup", async () => {
-      const versions = await hostVersions();
-      model = await loadResolvedCompose(target);
-      await prepareInputs();
-      secrets = loadSecretValues();
-      return versions;
-    });
-    // Exemptions may name services of profiles this run leaves out (pghero).
-    const notRun = await servicesNotRun(target, model!);
-    const exemptions = loadExemptions(opts.exemptions, [...Object.keys(model!.services), ...notRun]);
-
-    const built =
-      opts.build === false
-        ? await progress.phase("build", () => requireImages(model!), { failed: (r) => r.exitCode !== 0 })
-        : await progress.phase("build", () => build(target), { failed: (r) => r.exitCode !== 0 });
-    if (built.exitCode !== 0) {
-      checks.push(stackResult(STACK_CHECKS.build, null, "fail", opts.build === false ? "images missing (--no-build)" : "docker compose build failed", [
-        { command: built.argv, exitCode: built.exitCode, output: built.stderr.trim().slice(-3000) },
-      ]));
-    } else {
-      checks.push(stackResult(STACK_CHECKS.build, null, "pass", "every image built"));
-      extra.images = await imageInfo(model!);
-    }
-
-    const unavailable = built.exitCode === 0 ? await unavailableImages(model!) : new Map<string, string>();
-    for (const [svc, why] of unavailable) checks.push(stackResult(STACK_CHECKS.notRun, svc, "skip", `${svc} not run: ${why}`));
-
-    // Static policy needs no running stack: it runs while the stack comes up.
-    const policyRun = progress.phase("policy", () =>
-      runPolicy({ target, resolved: model, exemptionsFile: opts.exemptions, readImages: built.exitCode === 0, selection: opts.selection }),
-    );
-    let ready = false;
-    if (built.exitCode === 0) {
-      ready = await progress.phase(
-        "up",
-        async () => {
-          const services = Object.keys(model!.services).filter((s) => !unavailable.has(s));
-          const started = await up(target, unavailable.size ? services : undefined);
-          const outcome = await waitReady(target, services, (opts.readyTimeout ?? 180) * 1000);
-          if (started.exitCode !== 0 && outcome.ok) outcome.ok = false;
-          for (const svc of services) {
-            if (outcome.failed.includes(svc)) {
-              const ev = await failureEvidence(target, outcome.states.get(svc), svc);
-              checks.push(stackResult(STACK_CHECKS.healthy, svc, "fail", `${svc} did not become ready`, ev));
-            } else {
-              checks.push(stackResult(STACK_CHECKS.healthy, svc, "pass", `${svc} ready in ${(outcome.elapsedMs / 1000).toFixed(1)}s`));
-            }
-          }
-          if (started.exitCode !== 0 && outcome.failed.length === 0)
-            checks.push(stackResult(STACK_CHECKS.healthy, null, "fail", "docker compose up failed", [
-              { command: started.argv, exitCode: started.exitCode, output: started.stderr.trim().slice(-2000) },
-            ]));
-          return outcome.ok && started.exitCode === 0;
-        },
-        { failed: (ok) => !ok },
-      );
-    }
-    for (const svc of notRun)
-      checks.push(stackResult(STACK_CHECKS.notRun, svc, "skip",
-        `${svc} is in a compose profile that is not enabled (its upstream image cannot be pulled where no registry is reachable); enable it with --profile`));
-
-    checks.push(...(await policyRun));
-
-    if (ready) {
-      const runtime = await progress.phase("probe", () => runProbes({ target, exemptions, model }), {
-        failed: (r) => r.some((c) => c.status === "fail"),
-      });
-      checks.push(...applyExemptions(runtime, exemptions));
-      if (!opts.skipWorkflows) {
-        const flows = await progress.phase("workflow", () => runWorkflows({ target, repoRoot: process.cwd(), wanted: (id) => selected(opts.selection, id) }), {
-          failed: (r) => r.some((c) => c.status === "fail"),
-        });
-        checks.push(...applyExemptions(flows, exemptions));
-      }
-    }
-    extra.matrix = buildMatrix(model!, exemptions, checks);
+    await setupPhase(r, () => (secrets = loadSecretValues()));
+    for (const phase of PHASES) await phase(r);
   } catch (err) {
     if (aborted) await new Promise(() => undefined); // the signal handler exits once torn down
     throw err;
@@ -160,7 +197,7 @@ export async function runVerify(opts: VerifyOptions): Promise<VerifyOutcome> {
   }
 
   const report = redactDeep(
-    buildReport({ command: "verify", startedAt, checks: checks.filter((c) => selected(opts.selection, c.id)), phases: progress.phases, composeFiles: opts.compose, project, extra }),
+    buildReport({ command: "verify", startedAt, checks: r.checks.filter((c) => selected(opts.selection, c.id)), phases: progress.phases, composeFiles: opts.compose, project, extra: r.extra }),
     secrets,
   );
   const files = writeReport(report, opts.format, opts.out);

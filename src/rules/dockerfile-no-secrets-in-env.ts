@@ -3,7 +3,8 @@
 import { withDockerfile, verdict, type Finding, type Rule } from "../model.ts";
 
 const SECRET = /(PASS(WORD|WD)?|SECRET|TOKEN|API_?KEY|PRIVATE_?KEY|CREDENTIALS?)/i;
-const POINTER = /_(FILE|PATH|DIR)$/i;
+// Names of where a secret is, not of the secret: a file, a path, an endpoint.
+const POINTER = /_(FILE|PATH|DIR|URL|URI|ENDPOINT)$/i;
 
 export const dockerfileNoSecretsInEnv: Rule = {
   id: "dockerfile/no-secrets-in-env",

@@ -138,6 +138,51 @@ describe("must not flag", () => {
   });
 });
 
+/** The intact model with api's resolved service changed: each row is a case a rule must NOT
+ *  flag next to the one it must (precision and recall on the same fact). */
+function withResolved(change: (r: ServiceModel["resolved"]) => void): CheckResult[] {
+  return withApi((api) => change(api.resolved));
+}
+const status = (results: CheckResult[], id: string) => results.find((r) => r.id === id)?.status;
+
+describe("must not flag, beside what must be flagged", () => {
+  const cases: Array<[string, string, (r: ServiceModel["resolved"]) => void, "pass" | "fail"]> = [
+    ["cap_drop: [all] (any case)", "compose/cap-drop-all", (r) => (r.cap_drop = ["all"]), "pass"],
+    ["cap_drop: [NET_RAW]", "compose/cap-drop-all", (r) => (r.cap_drop = ["NET_RAW"]), "fail"],
+    ["a custom seccomp profile", "compose/seccomp-confined", (r) => (r.security_opt = ["no-new-privileges:true", "seccomp=/etc/apex/seccomp.json"]), "pass"],
+    ["seccomp:unconfined", "compose/seccomp-confined", (r) => (r.security_opt = ["no-new-privileges:true", "seccomp:unconfined"]), "fail"],
+    ["container port 80 on host port 8080", "compose/no-privileged-ports", (r) => (r.ports = [{ target: 80, published: "8080", host_ip: "127.0.0.1" }]), "pass"],
+    ["host port 80", "compose/no-privileged-ports", (r) => (r.ports = [{ target: 8080, published: "80", host_ip: "127.0.0.1" }]), "fail"],
+    ["an ephemeral host port (0)", "compose/no-privileged-ports", (r) => (r.ports = [{ target: 8080, published: "0", host_ip: "127.0.0.1" }]), "pass"],
+    ["deploy.resources.limits.memory instead of mem_limit", "compose/memory-limit", (r) => { delete r.mem_limit; r.deploy = { resources: { limits: { memory: "268435456" } } }; }, "pass"],
+    ["no memory limit at all", "compose/memory-limit", (r) => { delete r.mem_limit; delete r.deploy; }, "fail"],
+    ["deploy.resources.limits.pids instead of pids_limit", "compose/pids-limit", (r) => { delete r.pids_limit; r.deploy = { resources: { limits: { pids: 64 } } }; }, "pass"],
+    ["deploy.restart_policy instead of restart", "compose/restart-policy", (r) => { delete r.restart; r.deploy = { restart_policy: { condition: "on-failure" } }; }, "pass"],
+    ["restart: no", "compose/restart-policy", (r) => { r.restart = "no"; delete r.deploy; }, "fail"],
+    ["network_mode: none", "compose/no-host-namespaces", (r) => (r.network_mode = "none"), "pass"],
+    ["pid: service:other (shared with a service, not the host)", "compose/no-host-namespaces", (r) => (r.pid = "service:other"), "pass"],
+    ["network_mode: host", "compose/no-host-namespaces", (r) => (r.network_mode = "host"), "fail"],
+    ["privileged: false written out", "compose/no-privileged", (r) => (r.privileged = false), "pass"],
+  ];
+  it.each(cases)("%s → %s %s", (_, id, change, want) => {
+    expect(status(withResolved(change), id)).toBe(want);
+  });
+
+  it.each([
+    ["ENV PGPASSWORD_FILE=/run/secrets/app_db_password", "pass"],
+    ["ARG TOKEN_URL=https://example.invalid/token", "pass"],
+    ["ARG GITHUB_TOKEN", "fail"],
+    ["ENV DB_PASSWORD=hunter2", "fail"],
+    ["ENV PASSWORD_FILE /run/secrets/x", "pass"],
+  ])("%s → dockerfile/no-secrets-in-env %s", (line, want) => {
+    const results = withApi((api) => {
+      const parsed = parseDockerfile(`FROM scratch\n${line}\n`, "inline.Dockerfile").instructions.at(-1)!;
+      api.dockerfile!.instructions.splice(1, 0, parsed);
+    });
+    expect(status(results, "dockerfile/no-secrets-in-env")).toBe(want);
+  });
+});
+
 describe("image config", () => {
   it("a local image whose WORKDIR differs from the Dockerfile is reported as stale", () => {
     const results = withApi((api) => {

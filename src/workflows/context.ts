@@ -3,7 +3,7 @@
 // as the operators run it (node scripts/manage ...), so the workflow proves that tool.
 import { join } from "node:path";
 import { compose, run, type ComposeTarget, type RunResult } from "../docker.ts";
-import type { Evidence } from "../types.ts";
+import type { CheckResult, Evidence } from "../types.ts";
 
 const MAX_OUTPUT = 4000;
 
@@ -19,6 +19,9 @@ export class WorkflowContext {
   readonly evidence: Evidence[] = [];
   /** How long queued jobs may take to finish before the queue checks fail. */
   queueBoundMs = 60_000;
+  /** The run's own policy results (verify passes them): checks that are views of the policy
+   *  read them instead of resolving compose again. */
+  policy?: CheckResult[];
   private apiBase: string | null = null;
 
   constructor(

@@ -36,12 +36,12 @@ export async function runWorkflow(w: Workflow, target: ComposeTarget, repoRoot: 
   return resultOf(w.meta, w.service, { ...outcome, evidence: ctx.evidence, durationMs: Math.round(performance.now() - t0) });
 }
 
-export async function runWorkflows(opts: { target: ComposeTarget; repoRoot: string; wanted?: (id: string) => boolean }): Promise<CheckResult[]> {
+export async function runWorkflows(opts: { target: ComposeTarget; repoRoot: string; wanted?: (id: string) => boolean; policy?: CheckResult[] }): Promise<CheckResult[]> {
   const wanted = (w: Workflow) => !opts.wanted || opts.wanted(w.meta.id);
   const groups = await Promise.all(
     WORKFLOW_GROUPS.map(async (group) => {
       const out: CheckResult[] = [];
-      for (const w of group.filter(wanted)) out.push(await runWorkflow(w, opts.target, opts.repoRoot));
+      for (const w of group.filter(wanted)) out.push(await runWorkflow(w, opts.target, opts.repoRoot, (ctx) => (ctx.policy = opts.policy)));
       return out;
     }),
   );
