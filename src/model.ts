@@ -20,6 +20,8 @@ export interface DfInstruction {
   args: string[];
   flags: Record<string, string | null>; // --chown=1000:1000 → { chown: "1000:1000" }
   text: string; // the instruction as written (continuations joined)
+  /** RUN only: its simple commands, tokenised once when the Dockerfile is read. */
+  commands?: string[][];
 }
 
 /** A `RUN` that creates an account: `useradd -u 1000 -g 1000 -l app` and friends. */

@@ -2,22 +2,12 @@
 // compose ps) into the facts the probes judge.
 import type { ResolvedService } from "../sources/compose.ts";
 import type { DeclaredFacts, InspectFacts, TmpfsDecl } from "./facts.ts";
-import { normalizeCap, parseBytes, parseTmpfsString } from "./parse.ts";
+import { declaredTmpfs } from "../sources/tmpfs.ts";
+import { normalizeCap, parseBytes } from "./parse.ts";
 
 export function declaredFacts(s: ResolvedService | undefined): DeclaredFacts {
-  const tmpfs: TmpfsDecl[] = [];
-  const tl = s?.tmpfs === undefined ? [] : Array.isArray(s.tmpfs) ? s.tmpfs : [s.tmpfs as unknown as string];
-  for (const t of tl) tmpfs.push({ ...parseTmpfsString(t), source: t });
-  const volumes: DeclaredFacts["volumes"] = [];
-  (s?.volumes ?? []).forEach((v, i) => {
-    if (v.type === "tmpfs") {
-      const options: Record<string, string | true> = {};
-      if (v.tmpfs?.size !== undefined) options.size = String(v.tmpfs.size);
-      if (v.tmpfs?.mode !== undefined) options.mode = v.tmpfs.mode.toString(8);
-      tmpfs.push({ path: v.target, options, source: `volumes[${i}]` });
-    }
-    volumes.push({ target: v.target, readOnly: !!v.read_only, type: v.type });
-  });
+  const tmpfs: TmpfsDecl[] = declaredTmpfs(s).map((t) => ({ path: t.target, options: t.options, source: t.longSyntax ? `volumes[${t.index}]` : t.raw }));
+  const volumes: DeclaredFacts["volumes"] = (s?.volumes ?? []).map((v) => ({ target: v.target, readOnly: !!v.read_only, type: v.type }));
   const lim = s?.deploy?.resources?.limits;
   const pids = s?.pids_limit ?? lim?.pids;
   return {

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { parseBytes, parseGather, parseMountinfo, parseProcs, parseTmpfsString } from "./parse.ts";
+import { parseTmpfs } from "../sources/tmpfs.ts";
+import { parseBytes, parseGather, parseMountinfo, parseProcs } from "./parse.ts";
 import { declaredFacts } from "./model.ts";
 import { capMask, capNames } from "./probe-kit.ts";
 
@@ -52,8 +53,8 @@ describe("compose and docker values", () => {
     expect(parseBytes(undefined)).toBeUndefined();
   });
   it("tmpfs strings", () => {
-    expect(parseTmpfsString("/tmp:uid=1000,gid=1000,mode=1777,noexec")).toEqual({ path: "/tmp", options: { uid: "1000", gid: "1000", mode: "1777", noexec: true } });
-    expect(parseTmpfsString("/run")).toEqual({ path: "/run", options: {} });
+    expect(parseTmpfs("/tmp:uid=1000,gid=1000,mode=1777,noexec")).toMatchObject({ target: "/tmp", options: { uid: "1000", gid: "1000", mode: "1777", noexec: true } });
+    expect(parseTmpfs("/run")).toMatchObject({ target: "/run", options: {} });
   });
   it("declared facts from a resolved service (short and long tmpfs, deploy limits)", () => {
     const d = declaredFacts({

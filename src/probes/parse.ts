@@ -187,16 +187,4 @@ export function parseBytes(v: string | number | undefined): number | undefined {
 }
 
 /** A compose tmpfs string "/tmp:uid=1000,gid=1000,mode=1777,size=64m" split. */
-export function parseTmpfsString(s: string): { path: string; options: Record<string, string | true> } {
-  const i = s.indexOf(":");
-  const path = i < 0 ? s : s.slice(0, i);
-  const options: Record<string, string | true> = {};
-  if (i >= 0)
-    for (const o of s.slice(i + 1).split(",").filter(Boolean)) {
-      const [k, v] = o.split("=");
-      options[k] = v === undefined ? true : v;
-    }
-  return { path, options };
-}
-
 export const normalizeCap = (c: string) => c.trim().toUpperCase().replace(/^CAP_/, "");

@@ -1,7 +1,6 @@
 // Static side of CIS 4.8: the Dockerfile strips setuid/setgid bits
 // (`find / -xdev -perm /6000 -type f -exec chmod a-s {} +`). The runtime probe checks
 // the files themselves.
-import { simpleCommands } from "../sources/dockerfile.ts";
 import { dfLocation, withDockerfile, verdict, type Rule } from "../model.ts";
 
 const STRIP = /^([ugoa]*-s)(,[ugoa]*-s)*$/;
@@ -17,7 +16,7 @@ export const dockerfileNoSetuid: Rule = {
     return withDockerfile(s, (df) => {
       const strip = df.instructions.find((i) => {
         if (i.keyword !== "RUN") return false;
-        const cmds = simpleCommands(i.args);
+        const cmds = i.commands ?? [];
         const finds = cmds.some((c) => c[0] === "find" && c.includes("-perm"));
         return finds && cmds.some((c) => c.some((t) => STRIP.test(t)));
       });

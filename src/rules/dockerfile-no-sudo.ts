@@ -1,4 +1,3 @@
-import { simpleCommands } from "../sources/dockerfile.ts";
 import { withDockerfile, verdict, type Rule } from "../model.ts";
 
 const WRAPPERS = new Set(["env", "exec", "nohup", "time", "nice", "command"]);
@@ -20,7 +19,7 @@ export const dockerfileNoSudo: Rule = {
       const findings = df.instructions
         // sudo as the command run (`sudo x`, `env X=1 sudo x`), not a package that is named
         // sudo (`apt-get install sudo`): DL3004 is about running with sudo
-        .filter((i) => i.keyword === "RUN" && simpleCommands(i.args).some(runsSudo))
+        .filter((i) => i.keyword === "RUN" && (i.commands ?? []).some(runsSudo))
         .map((i) => ({ message: "RUN uses sudo", location: { file: df.file, line: i.line }, evidence: { property: "RUN", expected: "no sudo", actual: i.text.slice(0, 200), location: { file: df.file, line: i.line } } }));
       return verdict(findings, "no sudo");
     });

@@ -84,7 +84,7 @@ const num = (v: string | true | undefined): number | undefined =>
   typeof v === "string" && /^\d+$/.test(v) ? Number(v) : undefined;
 
 function readRun(ins: DfInstruction, accounts: AccountDecl[], ownership: OwnershipDecl[]): void {
-  for (const full of simpleCommands(ins.args)) {
+  for (const full of ins.commands ?? []) {
     // `sudo chown …` still chowns (dockerfile/no-sudo reports the sudo itself).
     const cmd = full[0] === "sudo" && full.length > 1 ? full.slice(1) : full;
     const prog = cmd[0]!.split("/").pop()!;
@@ -144,7 +144,10 @@ export function parseDockerfile(text: string, file: string, target?: string): Do
   const instructions = stageChain(stages, target);
   const accounts: AccountDecl[] = [];
   const ownership: OwnershipDecl[] = [];
-  for (const ins of instructions) if (ins.keyword === "RUN") readRun(ins, accounts, ownership);
+  for (const ins of instructions) if (ins.keyword === "RUN") {
+    ins.commands = simpleCommands(ins.args);
+    readRun(ins, accounts, ownership);
+  }
   const lastUser = instructions.slice().reverse().find((i) => i.keyword === "USER");
   const user = lastUser
     ? { ...resolveUser(lastUser.args[0] ?? "", accounts), location: { file, line: lastUser.line } }

@@ -1,6 +1,7 @@
 // Read every source once and assemble the one PolicyModel: raw compose YAML, the resolved
 // model (`docker compose config`), the Dockerfile each service builds and, optionally, the
 // local image config. Bad input stops here with a one-line UsageError naming file:line.
+import { declaredTmpfs } from "./tmpfs.ts";
 import { existsSync } from "node:fs";
 import { isAbsolute, join, resolve } from "node:path";
 import type { ComposeTarget } from "../docker.ts";
@@ -19,34 +20,12 @@ export interface LoadOptions {
   resolved?: ResolvedCompose;
 }
 
-/** `/tmp:uid=1000,gid=1000,mode=1777` → target + options. */
-export function parseTmpfs(raw: string): Omit<TmpfsMount, "location" | "longSyntax"> {
-  const i = raw.indexOf(":");
-  const target = i < 0 ? raw : raw.slice(0, i);
-  const options: Record<string, string | true> = {};
-  if (i >= 0)
-    for (const opt of raw.slice(i + 1).split(",")) {
-      const [k, v] = opt.split("=");
-      if (k) options[k.trim()] = v === undefined ? true : v.trim();
-    }
-  return { target, options, raw };
-}
 
 function tmpfsMounts(svc: ResolvedService, raw: RawServiceFacts): TmpfsMount[] {
-  const short = (svc.tmpfs ?? []).map((t, i) => ({
-    ...parseTmpfs(t),
-    longSyntax: false,
-    location: raw.items.tmpfs?.length === svc.tmpfs?.length ? raw.items.tmpfs?.[i] : raw.keys.tmpfs,
+  return declaredTmpfs(svc).map(({ index, ...t }) => ({
+    ...t,
+    location: t.longSyntax ? raw.keys.volumes : raw.items.tmpfs?.length === svc.tmpfs?.length ? raw.items.tmpfs?.[index] : raw.keys.tmpfs,
   }));
-  const long = (svc.volumes ?? [])
-    .filter((v) => v.type === "tmpfs")
-    .map((v) => {
-      const options: Record<string, string> = {};
-      if (v.tmpfs?.mode !== undefined) options.mode = v.tmpfs.mode.toString(8);
-      if (v.tmpfs?.size !== undefined) options.size = String(v.tmpfs.size);
-      return { target: v.target, options, raw: `type: tmpfs, target: ${v.target}`, longSyntax: true, location: raw.keys.volumes };
-    });
-  return [...short, ...long];
 }
 
 function dockerfileOf(name: string, svc: ResolvedService, raw: RawServiceFacts, repoRoot: string): DockerfileModel | undefined {
