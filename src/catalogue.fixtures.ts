@@ -73,4 +73,11 @@ export const FAILING_FIXTURES: Record<string, FailingFixture> = {
   "stack/build": { test: "src/release/release.docker.test.ts", fixture: "src/release/release.docker.test.ts", case: "a real verify whose build fails fast" },
   "stack/healthy": { test: "src/stack/failures.docker.test.ts", fixture: "src/stack/testdata/failing/compose.yaml", case: "never-healthy" },
   "stack/service-not-run": { test: "src/stack/failures.docker.test.ts", fixture: "src/stack/testdata/failing/compose.yaml", case: "profiled" },
+  "database/role-owns-nothing": { test: "src/database/database.docker.test.ts", fixture: "src/database/database.docker.test.ts", case: "schema app given to apex_app" },
+  "database/role-attributes": { test: "src/database/database.docker.test.ts", fixture: "src/database/database.docker.test.ts", case: "apex_app with CREATEROLE" },
+  "database/role-limits": { test: "src/database/database.docker.test.ts", fixture: "src/database/database.docker.test.ts", case: "apex_app without a connection limit" },
+  "database/cannot-escalate": { test: "src/database/database.docker.test.ts", fixture: "src/database/database.docker.test.ts", case: "CREATE on public granted to apex_app" },
+  "database/public-privileges": { test: "src/database/database.docker.test.ts", fixture: "src/database/database.docker.test.ts", case: "CREATE on schema app granted to PUBLIC" },
+  "database/security-definer-search-path": { test: "src/database/database.docker.test.ts", fixture: "src/database/database.docker.test.ts", case: "a SECURITY DEFINER function without search_path" },
+  "database/hba-superuser-local": { test: "src/database/database.docker.test.ts", fixture: "src/database/testdata/pg_hba-open.conf", case: "lets the superuser in over the network" },
 };

@@ -10,7 +10,7 @@ describe("catalogue", () => {
   it("has no duplicate id or alias, and every id is kind-prefixed", () => {
     const names = CATALOGUE.flatMap((c) => [c.id, ...(c.aliases ?? [])]);
     expect(names.length).toBe(new Set(names).size);
-    for (const c of CATALOGUE) expect(c.id).toMatch(/^(compose|dockerfile|image|runtime|workflow|stack)\/[a-z0-9-]+$/);
+    for (const c of CATALOGUE) expect(c.id).toMatch(/^(compose|dockerfile|image|runtime|database|workflow|stack)\/[a-z0-9-]+$/);
   });
 
   it("documents every check: title, severity, refs and remediation", () => {

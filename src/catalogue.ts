@@ -3,6 +3,7 @@
 // Reports, the SARIF rules table, `apex checks`/`apex explain`, --skip/--only, alias
 // matching in exemptions and the generated docs all read it; nothing keeps a list of its own.
 import { UsageError } from "./errors.ts";
+import { DB_CHECKS } from "./database/registry.ts";
 import { PROBES, RUNNING_META } from "./probes/registry.ts";
 import { rules } from "./rules/registry.ts";
 import { STACK_CHECKS } from "./stack/checks.ts";
@@ -25,6 +26,7 @@ export const CATALOGUE: readonly CheckMeta[] = [
   ...rules.map(metaOf),
   ...PROBES.map((p) => metaOf(p.meta)),
   metaOf(RUNNING_META),
+  ...DB_CHECKS.map((c) => metaOf(c.meta)),
   ...WORKFLOWS.map((w) => metaOf(w.meta)),
   ...Object.values(STACK_CHECKS).map(metaOf),
 ];

@@ -83,7 +83,7 @@ withCommon(
 program
   .command("checks")
   .description("list every check apex makes (static rules, runtime probes, workflow and stack checks)")
-  .option("--kind <kind>", "only checks of this kind: static|runtime|workflow")
+  .option("--kind <kind>", "only checks of this kind: static|runtime|database|workflow")
   .option("--format <format>", "text (default) or json")
   .action(async (o) => process.exit(await (await import("./commands/checks.ts")).runChecks(o)));
 

@@ -3,7 +3,7 @@
 // marked "contract": renaming them breaks users' tooling.
 
 export type Severity = "critical" | "high" | "medium" | "low";
-export type CheckKind = "static" | "runtime" | "workflow"; // contract
+export type CheckKind = "static" | "runtime" | "database" | "workflow"; // contract
 export type CheckStatus = "pass" | "fail" | "skip" | "waived"; // contract
 
 /** Where a static finding points: repository-relative file, 1-based line. */

@@ -11,7 +11,7 @@ import type { CheckKind, CheckMeta } from "../types.ts";
 
 const SRC = fileURLToPath(new URL("..", import.meta.url));
 const ROOT = join(SRC, "..");
-const KINDS: CheckKind[] = ["static", "runtime", "workflow"];
+const KINDS: CheckKind[] = ["static", "runtime", "database", "workflow"];
 
 function sourceFiles(dir: string): string[] {
   return readdirSync(dir, { withFileTypes: true }).flatMap((e) => {

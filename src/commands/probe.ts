@@ -5,6 +5,7 @@ import { selected } from "../catalogue.ts";
 import { EXIT_FAIL, EXIT_PASS, UsageError } from "../errors.ts";
 import { applyExemptions, loadExemptions } from "../exemptions.ts";
 import { evaluateCollected } from "../probe.ts";
+import { runDatabaseChecks } from "../database.ts";
 import { collect } from "../probes/collect.ts";
 import { buildReport } from "../report/build.ts";
 import { loadResolvedCompose } from "../sources/compose.ts";
@@ -31,7 +32,8 @@ export async function run(opts: ProbeOptions): Promise<number> {
   if (c.facts.length === 0) throw new UsageError(`no running container in compose project "${project}" (start it, or pass -p <project>)`, opts.compose[0]);
   const useExemptions = existsSync(opts.exemptions) || opts.exemptions !== DEFAULT_EXEMPTIONS;
   const exemptions = useExemptions ? loadExemptions(opts.exemptions, Object.keys(model.services)) : [];
-  const checks = applyExemptions(evaluateCollected(c, exemptions).filter((x) => selected(opts.selection, x.id)), exemptions);
+  const database = await runDatabaseChecks(target, model);
+  const checks = applyExemptions([...evaluateCollected(c, exemptions), ...database].filter((x) => selected(opts.selection, x.id)), exemptions);
   const failed = checks.some((x) => x.status === "fail");
   // Evidence is raw output (healthcheck logs included): mask any generated secret value.
   const report = redactDeep(buildReport({

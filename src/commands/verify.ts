@@ -16,6 +16,7 @@ import { hostVersions, imageInfo, prepareInputs, requireImages, servicesNotRun, 
 import { buildMatrix } from "../report/matrix.ts";
 import { runPolicy } from "../policy.ts";
 import { runProbes } from "../probe.ts";
+import { runDatabaseChecks } from "../database.ts";
 import { runWorkflows } from "../workflows/index.ts";
 import { applyExemptions, loadExemptions, type Exemption } from "../exemptions.ts";
 import { selected } from "../catalogue.ts";
@@ -133,6 +134,14 @@ async function probePhase(r: Run): Promise<void> {
   r.checks.push(...applyExemptions(runtime, r.exemptions));
 }
 
+async function databasePhase(r: Run): Promise<void> {
+  if (!r.ready) return;
+  const db = await r.progress.phase("database", () => runDatabaseChecks(r.target, r.model), {
+    failed: (x) => x.some((c) => c.status === "fail"),
+  });
+  r.checks.push(...applyExemptions(db.filter((c) => selected(r.opts.selection, c.id)), r.exemptions));
+}
+
 async function workflowPhase(r: Run): Promise<void> {
   if (!r.ready || r.opts.skipWorkflows) return;
   const policy = await r.policy;
@@ -149,7 +158,7 @@ async function matrixPhase(r: Run): Promise<void> {
 }
 
 /** The pipeline, in order. Each phase reads the run's snapshot and adds results. */
-const PHASES: Array<(r: Run) => Promise<void> | void> = [buildPhase, startPolicyPhase, upPhase, policyResultsPhase, probePhase, workflowPhase, matrixPhase];
+const PHASES: Array<(r: Run) => Promise<void> | void> = [buildPhase, startPolicyPhase, upPhase, policyResultsPhase, probePhase, databasePhase, workflowPhase, matrixPhase];
 
 export async function runVerify(opts: VerifyOptions): Promise<VerifyOutcome> {
   const startedAt = new Date();

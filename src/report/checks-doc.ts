@@ -8,6 +8,7 @@ export const CHECKS_DOC = "docs/checks.md";
 const KIND_TITLE: Record<CheckKind, string> = {
   static: "Static rules (compose, Dockerfiles, image config)",
   runtime: "Runtime probes (inside each running container)",
+  database: "Database posture (SQL probes of the live cluster)",
   workflow: "Workflow and stack checks (operations under the posture)",
 };
 

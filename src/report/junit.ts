@@ -28,7 +28,7 @@ export function renderJunit(report: Report): string {
   const kinds = [...new Set(report.checks.map((c) => c.kind))];
   const suites = kinds.map((kind) => {
     const cs = report.checks.filter((c) => c.kind === kind);
-    const phaseMs = report.phases.filter((p) => p.name === (kind === "static" ? "policy" : kind === "runtime" ? "probe" : "workflow")).reduce((a, p) => a + p.durationMs, 0);
+    const phaseMs = report.phases.filter((p) => p.name === (kind === "static" ? "policy" : kind === "runtime" ? "probe" : kind === "database" ? "database" : "workflow")).reduce((a, p) => a + p.durationMs, 0);
     return {
       "@_name": `apex.${kind}`,
       "@_tests": cs.length,

@@ -34,7 +34,7 @@ describe("SARIF renderer", () => {
   it("has a rules table of the whole catalogue (every kind), with help text", () => {
     expect(run.tool.driver.rules.map((r: { id: string }) => r.id)).toEqual(CATALOGUE.map((r) => r.id));
     const kinds = new Set(run.tool.driver.rules.map((r: { properties: { tags: string[] } }) => r.properties.tags[1]));
-    expect([...kinds].sort()).toEqual(["runtime", "static", "workflow"]);
+    expect([...kinds].sort()).toEqual(["database", "runtime", "static", "workflow"]);
     const tmpfs = run.tool.driver.rules.find((r: { id: string }) => r.id === "compose/tmpfs-owner");
     expect(tmpfs.shortDescription.text).toBe(rules.find((r) => r.id === "compose/tmpfs-owner")!.title);
     expect(tmpfs.help.text).toContain("/tmp:uid=1000,gid=1000,mode=1777");
