@@ -80,4 +80,8 @@ export const FAILING_FIXTURES: Record<string, FailingFixture> = {
   "database/public-privileges": { test: "src/database/database.docker.test.ts", fixture: "src/database/database.docker.test.ts", case: "CREATE on schema app granted to PUBLIC" },
   "database/security-definer-search-path": { test: "src/database/database.docker.test.ts", fixture: "src/database/database.docker.test.ts", case: "a SECURITY DEFINER function without search_path" },
   "database/hba-superuser-local": { test: "src/database/database.docker.test.ts", fixture: "src/database/testdata/pg_hba-open.conf", case: "lets the superuser in over the network" },
+  "compose/no-devices": { test: "src/rules/rules.test.ts", fixture: "src/testdata/policy/compose/devices.yaml", case: "compose/devices.yaml" },
+  "compose/build-stays-in-repo": { test: "src/rules/rules.test.ts", fixture: "src/testdata/policy/compose/build-ssh.yaml", case: "compose/build-ssh.yaml" },
+  "compose/files-stay-in-repo": { test: "src/rules/rules.test.ts", fixture: "src/testdata/policy/compose/secret-file-outside.yaml", case: "compose/secret-file-outside.yaml" },
+  "stack/host-guard": { test: "src/stack/host-guard.docker.test.ts", fixture: "src/stack/testdata/hostile/compose.yaml", case: "refuses a hostile compose file" },
 };

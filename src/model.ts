@@ -2,6 +2,7 @@
 // judging them). sources/load.ts fills it once from compose (raw YAML + resolved model),
 // the Dockerfiles and, when present, local image config; rules/ are pure functions of it.
 import type { ResolvedService } from "./sources/compose.ts";
+import type { ServiceHostPaths } from "./sources/hostpaths.ts";
 import type { CheckMeta, Evidence, Location } from "./types.ts";
 
 /** A user as written (`1000:1000`, `postgres`) and, where knowable, its numeric ids. */
@@ -100,6 +101,8 @@ export interface ServiceModel {
   /** compose `user:`, overriding the image USER at run time. */
   composeUser?: UserRef;
   tmpfs: TmpfsMount[];
+  /** Where it reaches into the host (bind mounts, build context, secret/config files), real paths included. */
+  host: ServiceHostPaths;
 }
 
 export interface PolicyModel {

@@ -19,7 +19,8 @@ import { runProbes } from "../probe.ts";
 import { runDatabaseChecks } from "../database.ts";
 import { runWorkflows } from "../workflows/index.ts";
 import { applyExemptions, loadExemptions, type Exemption } from "../exemptions.ts";
-import { selected } from "../catalogue.ts";
+import { selected, selection } from "../catalogue.ts";
+import { HOST_GUARD_RULES } from "../rules/registry.ts";
 import type { CheckResult, Report } from "../types.ts";
 import type { CommonOptions } from "../cli.ts";
 
@@ -54,6 +55,8 @@ interface Run {
   unavailable: Map<string, string>;
   policy: Promise<CheckResult[]>;
   ready: boolean;
+  /** Why nothing may be built or started (a host-guarding check failed), if so. */
+  refused?: string;
 }
 
 async function setupPhase(r: Run, reloadSecrets: () => void): Promise<void> {
@@ -69,7 +72,27 @@ async function setupPhase(r: Run, reloadSecrets: () => void): Promise<void> {
   r.exemptions = loadExemptions(r.opts.exemptions, [...Object.keys(r.model.services), ...r.notRun]);
 }
 
+/** Before anything is built or started: what would take effect on the host as soon as
+ *  compose applied it (privileged, host namespaces and paths, docker.sock, devices, a build
+ *  or a file outside the repository) must pass, or verify touches nothing. */
+async function hostGuardPhase(r: Run): Promise<void> {
+  const guard = await r.progress.phase(
+    "host-guard",
+    () => runPolicy({ target: r.target, resolved: r.model, exemptions: r.exemptions, readImages: false, selection: selection(HOST_GUARD_RULES as string[]) }),
+    { failed: (x) => x.some((c) => c.status === "fail") },
+  );
+  const failed = guard.filter((c) => c.status === "fail");
+  if (!failed.length) {
+    r.checks.push(stackResult(STACK_CHECKS.hostGuard, null, "pass", `${HOST_GUARD_RULES.length} host-guarding checks passed on every service before anything was built or started`));
+    return;
+  }
+  r.refused = `${failed.length} host-guarding check(s) failed: nothing was built or started`;
+  r.progress.note(`refusing to build or start: ${failed.map((c) => `${c.service} ${c.id}`).join(", ")}`);
+  r.checks.push(stackResult(STACK_CHECKS.hostGuard, null, "fail", r.refused, failed.map((c) => ({ property: c.id, actual: `${c.service}: ${c.message}`, location: c.location }))));
+}
+
 async function buildPhase(r: Run): Promise<void> {
+  if (r.refused) return;
   const noBuild = r.opts.build === false;
   const built = await r.progress.phase("build", () => (noBuild ? requireImages(r.model) : build(r.target)), { failed: (x) => x.exitCode !== 0 });
   r.built = built.exitCode === 0;
@@ -158,7 +181,7 @@ async function matrixPhase(r: Run): Promise<void> {
 }
 
 /** The pipeline, in order. Each phase reads the run's snapshot and adds results. */
-const PHASES: Array<(r: Run) => Promise<void> | void> = [buildPhase, startPolicyPhase, upPhase, policyResultsPhase, probePhase, databasePhase, workflowPhase, matrixPhase];
+const PHASES: Array<(r: Run) => Promise<void> | void> = [hostGuardPhase, buildPhase, startPolicyPhase, upPhase, policyResultsPhase, probePhase, databasePhase, workflowPhase, matrixPhase];
 
 export async function runVerify(opts: VerifyOptions): Promise<VerifyOutcome> {
   const startedAt = new Date();

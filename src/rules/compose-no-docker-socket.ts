@@ -11,8 +11,9 @@ export const composeNoDockerSocket: Rule = {
   remediation: "Remove the docker.sock mount: it hands the container root on the host.",
   check(s) {
     const loc = keyLocation(s, "volumes");
+    const viaSymlink = new Set(s.host.binds.filter((b) => isDockerSocket(b.real)).map((b) => b.path));
     const findings = (s.resolved.volumes ?? [])
-      .filter((v) => isDockerSocket(v.source) || isDockerSocket(v.target))
+      .filter((v) => isDockerSocket(v.source) || isDockerSocket(v.target) || (v.source && viaSymlink.has(v.source)))
       .map((v) => ({ message: `mounts ${v.source} at ${v.target}`, location: loc, evidence: { property: "volumes", expected: "no docker.sock", actual: `${v.source}:${v.target}`, location: loc } }));
     return verdict(findings, "no docker.sock mount");
   },

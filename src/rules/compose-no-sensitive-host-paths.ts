@@ -9,13 +9,17 @@ export const composeNoSensitiveHostPaths: Rule = {
   kind: "static",
   severity: "high",
   refs: ["CIS 5.6"],
-  remediation: "Mount named volumes or project files instead of host system directories (/, /etc, /proc, /sys, /usr, /boot, /dev, /run).",
+  remediation: "Mount named volumes or project files instead of host system directories (/, /etc, /proc, /sys, /usr, /boot, /dev, /run), also through a symlink.",
   check(s) {
     const loc = keyLocation(s, "volumes");
-    const findings = (s.resolved.volumes ?? [])
-      .filter((v) => v.type === "bind" && v.source && !isDockerSocket(v.source))
-      .filter((v) => SENSITIVE.some((p) => v.source === p || (p !== "/" && v.source!.startsWith(`${p}/`))))
-      .map((v) => ({ message: `bind-mounts host ${v.source}`, location: loc, evidence: { property: "volumes", expected: "no host system path", actual: `${v.source}:${v.target}`, location: loc } }));
+    // judged by the real path: a symlink in the project (./data -> /) is the directory it names
+    const sensitive = (p: string) => SENSITIVE.some((x) => p === x || (x !== "/" && p.startsWith(`${x}/`)));
+    const findings = s.host.binds
+      .filter((b) => !isDockerSocket(b.real) && (sensitive(b.path) || sensitive(b.real)))
+      .map((b) => {
+        const shown = b.real === b.path ? b.path : `${b.path} (-> ${b.real})`;
+        return { message: `bind-mounts host ${shown}`, location: loc, evidence: { property: "volumes", expected: "no host system path", actual: `${shown}:${b.target}`, location: loc } };
+      });
     return verdict(findings, "no sensitive host path mounted");
   },
 };

@@ -3,6 +3,9 @@
 import type { Rule } from "../model.ts";
 import { composeAnchorListReplaced } from "./compose-anchor-list-replaced.ts";
 import { composeAnchorMerged } from "./compose-anchor-merged.ts";
+import { composeBuildStaysInRepo } from "./compose-build-stays-in-repo.ts";
+import { composeFilesStayInRepo } from "./compose-files-stay-in-repo.ts";
+import { composeNoDevices } from "./compose-no-devices.ts";
 import { composeCapAddJustified } from "./compose-cap-add-justified.ts";
 import { composeCapDropAll } from "./compose-cap-drop-all.ts";
 import { composeCpuLimit } from "./compose-cpu-limit.ts";
@@ -38,11 +41,14 @@ import { imageConfigMatchesDockerfile } from "./image-config-matches-dockerfile.
 export const rules: readonly Rule[] = [
   composeAnchorListReplaced,
   composeAnchorMerged,
+  composeBuildStaysInRepo,
   composeCapAddJustified,
   composeCapDropAll,
   composeCpuLimit,
   composeHealthcheck,
   composeMemoryLimit,
+  composeFilesStayInRepo,
+  composeNoDevices,
   composeNoDockerSocket,
   composeNoHostNamespaces,
   composeNoNewPrivileges,
@@ -72,3 +78,15 @@ export const rules: readonly Rule[] = [
 ];
 
 export const ruleById = new Map(rules.map((r) => [r.id, r]));
+
+/** The rules verify runs before it builds or starts anything: what they catch would take
+ *  effect on the host the moment compose applied it. */
+export const HOST_GUARD_RULES: readonly string[] = [
+  "compose/no-privileged",
+  "compose/no-host-namespaces",
+  "compose/no-sensitive-host-paths",
+  "compose/no-docker-socket",
+  "compose/no-devices",
+  "compose/build-stays-in-repo",
+  "compose/files-stay-in-repo",
+];

@@ -43,6 +43,9 @@ const composeCases: Array<[string, string[]]> = [
   ["compose/sensitive-host-path.yaml", ["compose/no-sensitive-host-paths"]],
   ["compose/port-all-interfaces.yaml", ["compose/ports-bound-to-interface"]],
   ["compose/privileged-port.yaml", ["compose/no-privileged-ports"]],
+  ["compose/devices.yaml", ["compose/no-devices"]],
+  ["compose/build-ssh.yaml", ["compose/build-stays-in-repo"]],
+  ["compose/secret-file-outside.yaml", ["compose/files-stay-in-repo"]],
 ];
 
 const dockerfileCases: Array<[string, string[]]> = [

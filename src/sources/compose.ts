@@ -43,6 +43,7 @@ export interface ResolvedCompose {
   services: Record<string, ResolvedService>;
   volumes?: Record<string, unknown>;
   secrets?: Record<string, { file?: string }>;
+  configs?: Record<string, { file?: string }>;
   [key: string]: unknown;
 }
 

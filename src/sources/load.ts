@@ -2,6 +2,7 @@
 // model (`docker compose config`), the Dockerfile each service builds and, optionally, the
 // local image config. Bad input stops here with a one-line UsageError naming file:line.
 import { declaredTmpfs } from "./tmpfs.ts";
+import { serviceHostPaths } from "./hostpaths.ts";
 import { existsSync } from "node:fs";
 import { isAbsolute, join, resolve } from "node:path";
 import type { ComposeTarget } from "../docker.ts";
@@ -9,7 +10,7 @@ import { UsageError } from "../errors.ts";
 import type { DockerfileModel, ImageConfig, PolicyModel, RawServiceFacts, ServiceModel, TmpfsMount, UserRef } from "../model.ts";
 import { loadResolvedCompose, type ResolvedCompose, type ResolvedService } from "./compose.ts";
 import { readRawCompose } from "./composeRaw.ts";
-import { readDockerfile, resolveUser } from "./dockerfile.ts";
+import { parseDockerfile, readDockerfile, resolveUser } from "./dockerfile.ts";
 import { inspectImages } from "./image.ts";
 import { shownPath } from "./paths.ts";
 
@@ -30,10 +31,13 @@ function tmpfsMounts(svc: ResolvedService, raw: RawServiceFacts): TmpfsMount[] {
 
 function dockerfileOf(name: string, svc: ResolvedService, raw: RawServiceFacts, repoRoot: string): DockerfileModel | undefined {
   if (!svc.build) return undefined;
+  const where = raw.keys.build ?? raw.location;
+  // `dockerfile_inline:` is the Dockerfile itself, written in the compose file
+  const inline = (svc.build as { dockerfile_inline?: string }).dockerfile_inline;
+  if (inline !== undefined) return parseDockerfile(inline, `${where.file} (dockerfile_inline of ${name})`, svc.build.target);
   const df = svc.build.dockerfile ?? "Dockerfile";
   const path = isAbsolute(df) ? df : join(svc.build.context, df);
   const rel = shownPath(repoRoot, path);
-  const where = raw.keys.build ?? raw.location;
   if (!existsSync(path)) throw new UsageError(`service "${name}": Dockerfile not found: ${rel}`, where.file, where.line);
   return readDockerfile(path, rel, svc.build.target);
 }
@@ -68,7 +72,7 @@ export async function loadModel(target: ComposeTarget, opts: LoadOptions): Promi
     const facts = raw.services[name] ?? { location: { file: shownPath(opts.repoRoot, files[0]!) }, mergesAnchor: false, keys: {}, items: {}, replaced: [] };
     const dockerfile = dockerfileOf(name, svc, facts, opts.repoRoot);
     if (dockerfile && svc.image) byImage.set(svc.image, dockerfile);
-    services.push({ name, resolved: svc, raw: facts, dockerfile, tmpfs: tmpfsMounts(svc, facts) });
+    services.push({ name, resolved: svc, raw: facts, dockerfile, tmpfs: tmpfsMounts(svc, facts), host: serviceHostPaths(svc, resolved, opts.repoRoot) });
   }
   // A service that runs another service's image (logical_backup runs postgres's) is
   // judged against the Dockerfile that builds it.

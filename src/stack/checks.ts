@@ -20,6 +20,14 @@ export const STACK_CHECKS = {
     refs: ["CIS 5.27", "DESIGN decision 6"],
     remediation: "Read the service's logs in the evidence: hardening that breaks a service is a failure to fix, not to waive.",
   },
+  hostGuard: {
+    id: "stack/host-guard",
+    kind: "workflow",
+    title: "Nothing is built or started while a host-guarding check fails",
+    severity: "critical",
+    refs: ["CIS 5.5", "CIS 5.6", "CIS 5.31", "CIS 5.32"],
+    remediation: "Fix (or justify in the exemptions file) the failing host-guarding checks named in the evidence; verify applies nothing to the host until they pass.",
+  },
   notRun: {
     id: "stack/service-not-run",
     kind: "workflow",
