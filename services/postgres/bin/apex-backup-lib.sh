@@ -5,6 +5,9 @@ export LC_ALL=C
 umask 077 # dumps hold every row and the roles' password hashes
 
 BACKUP_DIR=${APEX_BACKUP_DIR:-/var/lib/postgresql/backups}
+# the schedule's own state, on the service's /tmp tmpfs (a restarted service starts afresh)
+SCHEDULE_STARTED=${APEX_SCHEDULE_STATE:-/tmp}/apex-schedule.started
+SCHEDULE_LAST=${APEX_SCHEDULE_STATE:-/tmp}/apex-schedule.last
 RESTORE_JOBS=${APEX_RESTORE_JOBS:-2}
 CLEANUP_DIRS=()
 CLEANUP_DBS=()

@@ -100,13 +100,54 @@ cmd_schedule() {
   local child="" self; self=$(readlink -f "$0")
   trap 'log "schedule: stopping"; [[ -n $child ]] && kill -TERM "$child" 2>/dev/null && wait "$child"; exit 0' TERM INT
   log "schedule: backup every ${every}s (verify=$verify keep-days=$keep)"
-  step() { "$self" "$@" & child=$!; wait "$child" || log "schedule: '$1' failed (exit $?)"; child=""; }
+  # what `apex-backup health` (the service's healthcheck) judges: when the schedule began,
+  # and how its last run ended
+  printf '%s %s\n' "$(date -u +%s)" "$every" >"$SCHEDULE_STARTED"
+  rm -f "$SCHEDULE_LAST"
+  step() { "$self" "$@" & child=$!; local rc=0; wait "$child" || rc=$?; child=""; [[ $rc -eq 0 ]] || log "schedule: '$1' failed (exit $rc)"; return "$rc"; }
   [[ $now -eq 1 ]] || { sleep "$every" & child=$!; wait "$child"; child=""; }
   while true; do
     log "schedule: run at $(iso_now)"
-    if [[ $verify -eq 1 ]]; then step backup --verify; else step backup; fi
-    step prune --keep-days "$keep"
+    # the run's result line goes to a file, not through $(...): the step must stay a child
+    # of this shell so that SIGTERM reaches it
+    local out="${SCHEDULE_LAST}.out" rc=0
+    if [[ $verify -eq 1 ]]; then step backup --verify >"$out" || rc=$?; else step backup >"$out" || rc=$?; fi
+    cat "$out"
+    if [[ $rc -eq 0 ]]; then printf 'ok %s\n' "$(date -u +%s)" >"$SCHEDULE_LAST"
+    else
+      local why; why=$(sed -n 's/.*"error": "\([^"]*\)".*/\1/p' "$out" | tail -n 1 | cut -c1-200)
+      grep -q '"verification": "failed"' "$out" && why="the backup's verification failed (apex-backup list; verify <id>)"
+      printf 'failed %s %s\n' "$(date -u +%s)" "${why:-exit $rc}" >"$SCHEDULE_LAST"
+    fi
+    step prune --keep-days "$keep" || true
     sleep "$every" & child=$!
     wait "$child"; child=""
   done
+}
+
+# The logical_backup service's healthcheck: healthy while the schedule keeps its promise.
+# Unhealthy when the last scheduled backup failed, when the newest verified backup is older
+# than the interval (plus a grace of a tenth of it, an hour at most) or, before the first
+# one, when the first interval (plus grace) has passed without one.
+cmd_health() {
+  parse_opts health "" "$@"
+  no_arguments health
+  [[ -r $SCHEDULE_STARTED ]] || { echo "unhealthy: the backup schedule is not running (no $SCHEDULE_STARTED)"; exit 1; }
+  local started every now grace status at reason
+  read -r started every <"$SCHEDULE_STARTED"
+  now=$(date -u +%s); grace=$((every / 10 < 3600 ? every / 10 : 3600))
+  if [[ -r $SCHEDULE_LAST ]]; then
+    read -r status at reason <"$SCHEDULE_LAST"
+    [[ $status == ok ]] || { echo "unhealthy: the last scheduled backup failed at $(date -u -d "@$at" +%Y-%m-%dT%H:%M:%SZ): ${reason:-see the service log}"; exit 1; }
+  fi
+  local id="" s b
+  while IFS=$'\t' read -r id s b; do [[ $s == passed ]] && break; id=""; done < <(list_backups)
+  if [[ -n $id ]]; then
+    local age; age=$(backup_age "$id")
+    [[ $age -le $((every + grace)) ]] || { echo "unhealthy: the newest verified backup $id is ${age}s old (interval ${every}s)"; exit 1; }
+    echo "healthy: newest verified backup $id, ${age}s old (interval ${every}s)"
+    return 0
+  fi
+  [[ $((now - started)) -le $((every + grace)) ]] || { echo "unhealthy: no verified backup in the $((now - started))s since the schedule began (interval ${every}s)"; exit 1; }
+  echo "healthy: first scheduled backup due within $((started + every - now))s"
 }
