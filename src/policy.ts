@@ -18,6 +18,8 @@ export interface PolicyOptions {
   exemptionsFile?: string;
   /** Already loaded (verify loads them once per run); wins over exemptionsFile. */
   exemptions?: Exemption[];
+  /** Told the resolved model once it is read (the policy command finds the stack's secrets from it). */
+  onResolved?: (m: ResolvedCompose) => void;
   readImages: boolean;
   repoRoot?: string;
 }
@@ -50,7 +52,7 @@ export function evaluate(model: PolicyModel, rules: readonly Rule[] = registry):
 }
 
 export async function runPolicy(opts: PolicyOptions): Promise<CheckResult[]> {
-  const model = await loadModel(opts.target, { readImages: opts.readImages, repoRoot: opts.repoRoot ?? process.cwd(), resolved: opts.resolved });
+  const model = await loadModel(opts.target, { readImages: opts.readImages, repoRoot: opts.repoRoot ?? process.cwd(), resolved: opts.resolved, onResolved: opts.onResolved });
   const wanted = registry.filter((r) => selected(opts.selection, r.id));
   const exemptions = opts.exemptions ?? (opts.exemptionsFile ? loadExemptions(opts.exemptionsFile, model.declaredServices) : []);
   return applyExemptions(evaluate(model, wanted), exemptions);

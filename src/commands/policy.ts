@@ -6,6 +6,7 @@ import { EXIT_FAIL, EXIT_PASS } from "../errors.ts";
 import { runPolicy } from "../policy.ts";
 import { buildReport } from "../report/build.ts";
 import { writeReport } from "../report/index.ts";
+import { loadSecretValues, redact, secretDirsOf, useSecrets } from "../redact.ts";
 import type { Report } from "../types.ts";
 
 export interface PolicyCliOptions extends CommonOptions {
@@ -31,7 +32,10 @@ export function summaryLines(report: Report): string[] {
 export async function run(opts: PolicyCliOptions): Promise<number> {
   const startedAt = new Date();
   const target = { files: opts.compose, profiles: opts.profile, projectName: opts.projectName };
-  const checks = await runPolicy({ target, exemptionsFile: opts.exemptions, readImages: opts.images !== false, selection: opts.selection });
+  const checks = await runPolicy({
+    target, exemptionsFile: opts.exemptions, readImages: opts.images !== false, selection: opts.selection,
+    onResolved: (m) => useSecrets(loadSecretValues(secretDirsOf(m))),
+  });
   const durationMs = Date.now() - startedAt.getTime();
   const report = buildReport({
     command: "policy",
@@ -42,6 +46,6 @@ export async function run(opts: PolicyCliOptions): Promise<number> {
     phases: [{ name: "policy", status: checks.some((c) => c.status === "fail") ? "fail" : "pass", durationMs }],
   });
   const paths = writeReport(report, opts.format, opts.out);
-  process.stdout.write(`${summaryLines(report).join("\n")}\nreport: ${paths.join(", ")}\n`);
+  process.stdout.write(redact(`${summaryLines(report).join("\n")}\nreport: ${paths.join(", ")}\n`));
   return report.status === "pass" ? EXIT_PASS : EXIT_FAIL;
 }

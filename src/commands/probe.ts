@@ -9,7 +9,7 @@ import { runDatabaseChecks } from "../database.ts";
 import { collect } from "../probes/collect.ts";
 import { buildReport } from "../report/build.ts";
 import { loadResolvedCompose } from "../sources/compose.ts";
-import { loadSecretValues, redactDeep } from "../redact.ts";
+import { loadSecretValues, redact, redactDeep, secretDirsOf, useSecrets } from "../redact.ts";
 import type { ComposeTarget } from "../docker.ts";
 import type { CommonOptions } from "../cli.ts";
 import { writeReport } from "../report/index.ts";
@@ -28,6 +28,8 @@ export async function run(opts: ProbeOptions): Promise<number> {
   const t0 = performance.now();
   const c = await collect(target, { model: modelP });
   const model = await modelP;
+  const secrets = loadSecretValues(secretDirsOf(model));
+  useSecrets(secrets);
   const project = c.project;
   if (c.facts.length === 0) throw new UsageError(`no running container in compose project "${project}" (start it, or pass -p <project>)`, opts.compose[0]);
   const useExemptions = existsSync(opts.exemptions) || opts.exemptions !== DEFAULT_EXEMPTIONS;
@@ -43,9 +45,9 @@ export async function run(opts: ProbeOptions): Promise<number> {
     composeFiles: opts.compose,
     project,
     phases: [{ name: "probe", status: failed ? "fail" : "pass", durationMs: Math.round(performance.now() - t0) }],
-  }), loadSecretValues());
+  }), secrets);
   const files = writeReport(report, opts.format, opts.out);
-  for (const x of report.checks.filter((x) => x.status === "fail")) process.stdout.write(`FAIL ${x.service} ${x.id}: ${x.message}\n`);
+  for (const x of report.checks.filter((x) => x.status === "fail")) process.stdout.write(redact(`FAIL ${x.service} ${x.id}: ${x.message}\n`));
   const s = report.summary;
   process.stdout.write(`probe ${report.project}: ${c.facts.length} container(s), ${s.pass} pass, ${s.fail} fail, ${s.skip} skip, ${s.waived} waived -> ${files.join(", ")}\n`);
   return report.status === "pass" ? EXIT_PASS : EXIT_FAIL;

@@ -7,7 +7,7 @@ import { killRunning, type ComposeTarget } from "../docker.ts";
 import { EXIT_FAIL, EXIT_PASS } from "../errors.ts";
 import { loadResolvedCompose, type ResolvedCompose } from "../sources/compose.ts";
 import { createProgress } from "../progress.ts";
-import { loadSecretValues, redact, redactDeep } from "../redact.ts";
+import { clip, loadSecretValues, redact, redactDeep, secretDirsOf, useSecrets } from "../redact.ts";
 import { buildReport } from "../report/build.ts";
 import { renderers, writeReport } from "../report/index.ts";
 import { STACK_CHECKS, stackResult } from "../stack/checks.ts";
@@ -59,12 +59,11 @@ interface Run {
   refused?: string;
 }
 
-async function setupPhase(r: Run, reloadSecrets: () => void): Promise<void> {
+async function setupPhase(r: Run): Promise<void> {
   r.extra.toolVersions = await r.progress.phase("setup", async () => {
     const versions = await hostVersions();
     r.model = await loadResolvedCompose(r.target);
     await prepareInputs();
-    reloadSecrets();
     return versions;
   });
   // Exemptions may name services of profiles this run leaves out (pghero).
@@ -98,7 +97,7 @@ async function buildPhase(r: Run): Promise<void> {
   r.built = built.exitCode === 0;
   if (!r.built) {
     r.checks.push(stackResult(STACK_CHECKS.build, null, "fail", noBuild ? "images missing (--no-build)" : "docker compose build failed", [
-      { command: built.argv, exitCode: built.exitCode, output: built.stderr.trim().slice(-3000) },
+      { command: built.argv, exitCode: built.exitCode, output: clip(built.stderr.trim(), 3000) },
     ]));
     return;
   }
@@ -134,7 +133,7 @@ async function upPhase(r: Run): Promise<void> {
       }
       if (started.exitCode !== 0 && outcome.failed.length === 0)
         r.checks.push(stackResult(STACK_CHECKS.healthy, null, "fail", "docker compose up failed", [
-          { command: started.argv, exitCode: started.exitCode, output: started.stderr.trim().slice(-2000) },
+          { command: started.argv, exitCode: started.exitCode, output: clip(started.stderr.trim(), 2000) },
         ]));
       return outcome.ok && started.exitCode === 0;
     },
@@ -151,18 +150,23 @@ async function policyResultsPhase(r: Run): Promise<void> {
 
 async function probePhase(r: Run): Promise<void> {
   if (!r.ready) return;
-  const runtime = await r.progress.phase("probe", () => runProbes({ target: r.target, exemptions: r.exemptions, model: r.model }), {
-    failed: (x) => x.some((c) => c.status === "fail"),
-  });
-  r.checks.push(...applyExemptions(runtime, r.exemptions));
+  // a phase fails on what stays failed once the recorded exemptions are applied
+  const runtime = await r.progress.phase(
+    "probe",
+    async () => applyExemptions(await runProbes({ target: r.target, exemptions: r.exemptions, model: r.model }), r.exemptions),
+    { failed: (x) => x.some((c) => c.status === "fail") },
+  );
+  r.checks.push(...runtime);
 }
 
 async function databasePhase(r: Run): Promise<void> {
   if (!r.ready) return;
-  const db = await r.progress.phase("database", () => runDatabaseChecks(r.target, r.model), {
-    failed: (x) => x.some((c) => c.status === "fail"),
-  });
-  r.checks.push(...applyExemptions(db.filter((c) => selected(r.opts.selection, c.id)), r.exemptions));
+  const db = await r.progress.phase(
+    "database",
+    async () => applyExemptions((await runDatabaseChecks(r.target, r.model)).filter((c) => selected(r.opts.selection, c.id)), r.exemptions),
+    { failed: (x) => x.some((c) => c.status === "fail") },
+  );
+  r.checks.push(...db);
 }
 
 async function workflowPhase(r: Run): Promise<void> {
@@ -170,10 +174,10 @@ async function workflowPhase(r: Run): Promise<void> {
   const policy = await r.policy;
   const flows = await r.progress.phase(
     "workflow",
-    () => runWorkflows({ target: r.target, repoRoot: process.cwd(), wanted: (id) => selected(r.opts.selection, id), policy }),
+    async () => applyExemptions(await runWorkflows({ target: r.target, repoRoot: process.cwd(), wanted: (id) => selected(r.opts.selection, id), policy }), r.exemptions),
     { failed: (x) => x.some((c) => c.status === "fail") },
   );
-  r.checks.push(...applyExemptions(flows, r.exemptions));
+  r.checks.push(...flows);
 }
 
 async function matrixPhase(r: Run): Promise<void> {
@@ -216,7 +220,10 @@ export async function runVerify(opts: VerifyOptions): Promise<VerifyOutcome> {
   process.once("SIGTERM", onSignal);
 
   try {
-    await setupPhase(r, () => (secrets = loadSecretValues()));
+    // the stack's own secret files (secrets.sh has just made them), wherever compose keeps them
+    await setupPhase(r);
+    secrets = loadSecretValues(secretDirsOf(r.model));
+    useSecrets(secrets);
     for (const phase of PHASES) await phase(r);
   } catch (err) {
     if (aborted) await new Promise(() => undefined); // the signal handler exits once torn down
@@ -241,7 +248,7 @@ export async function run(opts: VerifyOptions): Promise<number> {
   const { report, exitCode, files } = await runVerify(opts);
   const s = report.summary;
   const fails = report.checks.filter((c) => c.status === "fail");
-  for (const c of fails.slice(0, 20)) process.stdout.write(`FAIL ${c.service ?? "-"} ${c.id}: ${c.message}\n`);
+  for (const c of fails.slice(0, 20)) process.stdout.write(redact(`FAIL ${c.service ?? "-"} ${c.id}: ${c.message}\n`));
   if (fails.length > 20) process.stdout.write(`… and ${fails.length - 20} more failures (see the report)\n`);
   const timing = report.phases.map((p) => `${p.name} ${(p.durationMs / 1000).toFixed(1)}s`).join(", ");
   process.stdout.write(

@@ -2,6 +2,7 @@
 // database's own container, as its superuser on the socket (no password, no network).
 import { readFileSync } from "node:fs";
 import { compose, type ComposeTarget } from "../docker.ts";
+import { clip } from "../redact.ts";
 import type { ResolvedCompose } from "../sources/compose.ts";
 import type { DatabaseFacts, ServiceRole } from "./facts.ts";
 
@@ -36,5 +37,5 @@ export async function collectDatabase(target: ComposeTarget, dbService: string, 
   const line = r.stdout.split("\n").find((l) => l.startsWith("apex-db-facts "));
   if (r.exitCode !== 0 || !line) throw new Error(`psql in ${dbService} exited ${r.exitCode}: ${(r.stderr.trim().split("\n").pop() ?? "").slice(0, 300)}`);
   const facts = JSON.parse(line.slice("apex-db-facts ".length)) as Omit<DatabaseFacts, "command" | "output">;
-  return { ...facts, command: ["docker", "compose", ...argv, "< src/database/gather.sql"], output: line.slice(0, 4000) };
+  return { ...facts, command: ["docker", "compose", ...argv, "< src/database/gather.sql"], output: clip(line, 4000, "head") };
 }

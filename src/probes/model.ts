@@ -2,6 +2,7 @@
 // compose ps) into the facts the probes judge.
 import type { ResolvedService } from "../sources/compose.ts";
 import type { DeclaredFacts, InspectFacts, TmpfsDecl } from "./facts.ts";
+import { clip } from "../redact.ts";
 import { declaredTmpfs } from "../sources/tmpfs.ts";
 import { normalizeCap, parseBytes } from "./parse.ts";
 
@@ -45,7 +46,7 @@ export function inspectFacts(j: Json): InspectFacts {
     service: cfg.Labels?.["com.docker.compose.service"],
     oneoff: cfg.Labels?.["com.docker.compose.oneoff"] === "True",
     mountPaths: [...new Set([...Object.keys(hc.Tmpfs ?? {}), ...((j.Mounts ?? []) as Json[]).map((m) => String(m.Destination))])],
-    health: h ? { status: String(h.Status), lastOutput: typeof last?.Output === "string" ? last.Output.slice(-500) : undefined, lastExit: last?.ExitCode } : undefined,
+    health: h ? { status: String(h.Status), lastOutput: typeof last?.Output === "string" ? clip(last.Output, 500) : undefined, lastExit: last?.ExitCode } : undefined,
     raw: {
       "Config.User": cfg.User ?? "",
       CapAdd: hc.CapAdd ?? null,

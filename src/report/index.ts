@@ -3,6 +3,7 @@ import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import type { Format } from "../cli.ts";
 import { UsageError } from "../errors.ts";
+import { redact, redactDeep } from "../redact.ts";
 import type { Report } from "../types.ts";
 import { renderHtml } from "./html.ts";
 import { renderJson } from "./json.ts";
@@ -30,10 +31,12 @@ export const FILE_NAMES: Record<Format, string> = {
 
 /** Write each requested format into outDir; returns the paths written. */
 export function writeReport(report: Report, formats: Format[], outDir: string): string[] {
+  // every command's report, whatever wrote it, with the run's secrets masked
+  const safe = redactDeep(report);
   const render = [...new Set(formats)].map((f) => {
     const r = renderers[f];
     if (!r) throw new UsageError(`unknown report format "${f}"`);
-    return [join(outDir, FILE_NAMES[f]), r(report)] as const;
+    return [join(outDir, FILE_NAMES[f]), redact(r(safe))] as const;
   });
   mkdirSync(outDir, { recursive: true });
   for (const [path, text] of render) writeFileSync(path, text);

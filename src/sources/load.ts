@@ -19,6 +19,8 @@ export interface LoadOptions {
   repoRoot: string;
   /** The resolved model, when the caller already has it. */
   resolved?: ResolvedCompose;
+  /** Told the resolved model as soon as it is read. */
+  onResolved?: (m: ResolvedCompose) => void;
 }
 
 
@@ -66,6 +68,7 @@ export async function loadModel(target: ComposeTarget, opts: LoadOptions): Promi
   // A run that already resolved the model (verify's setup) hands it in: compose resolves
   // each profile set once per run.
   const resolved = opts.resolved ?? (await loadResolvedCompose(target));
+  opts.onResolved?.(resolved);
   const services: ServiceModel[] = [];
   const byImage = new Map<string, DockerfileModel>();
   for (const [name, svc] of Object.entries(resolved.services ?? {})) {

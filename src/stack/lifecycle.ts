@@ -1,6 +1,7 @@
 // Build, start, wait for and tear down one compose project. Waiting is done here rather
 // than with `up --wait` because a one-shot service (volume_prep) that exits 0 is success,
 // and because failures need evidence: the state, the last health probe and the logs.
+import { clip } from "../redact.ts";
 import { compose, docker, type ComposeTarget, type RunResult } from "../docker.ts";
 import type { Evidence } from "../types.ts";
 
@@ -77,13 +78,13 @@ export async function failureEvidence(t: ComposeTarget, s: ServiceState | undefi
     try {
       const log = (JSON.parse(insp.stdout).Log ?? []) as { ExitCode: number; Output: string }[];
       const last = log[log.length - 1];
-      if (last) ev.push({ property: "last healthcheck", exitCode: last.ExitCode, output: last.Output.trim().slice(-600) });
+      if (last) ev.push({ property: "last healthcheck", exitCode: last.ExitCode, output: clip(last.Output.trim(), 600) });
     } catch {
       /* no health data */
     }
   }
   const logs = await compose(t, ["logs", "--no-color", "--tail", "25", service]);
-  ev.push({ property: "logs", command: logs.argv, output: (logs.stdout + logs.stderr).trim().slice(-2500) });
+  ev.push({ property: "logs", command: logs.argv, output: clip((logs.stdout + logs.stderr).trim(), 2500) });
   return ev;
 }
 

@@ -3,6 +3,7 @@
 // as the operators run it (node scripts/manage ...), so the workflow proves that tool.
 import { join } from "node:path";
 import { compose, run, type ComposeTarget, type RunResult } from "../docker.ts";
+import { clip } from "../redact.ts";
 import type { CheckResult, Evidence } from "../types.ts";
 
 const MAX_OUTPUT = 4000;
@@ -34,7 +35,7 @@ export class WorkflowContext {
     this.evidence.push({
       command: r.argv,
       exitCode: r.exitCode,
-      output: output.length > MAX_OUTPUT ? `${output.slice(0, MAX_OUTPUT / 2)}\n...\n${output.slice(-MAX_OUTPUT / 2)}` : output,
+      output: clip(output, MAX_OUTPUT, "both"),
       ...(note ? { note } : {}),
     });
     return r;
