@@ -84,4 +84,5 @@ export const FAILING_FIXTURES: Record<string, FailingFixture> = {
   "compose/build-stays-in-repo": { test: "src/rules/rules.test.ts", fixture: "src/testdata/policy/compose/build-ssh.yaml", case: "compose/build-ssh.yaml" },
   "compose/files-stay-in-repo": { test: "src/rules/rules.test.ts", fixture: "src/testdata/policy/compose/secret-file-outside.yaml", case: "compose/secret-file-outside.yaml" },
   "stack/host-guard": { test: "src/stack/host-guard.docker.test.ts", fixture: "src/stack/testdata/hostile/compose.yaml", case: "refuses a hostile compose file" },
+  "compose/no-secrets-in-env": { test: "src/rules/rules.test.ts", fixture: "src/testdata/policy/compose/secret-in-env.yaml", case: "compose/secret-in-env.yaml" },
 };

@@ -6,6 +6,7 @@ import { composeAnchorMerged } from "./compose-anchor-merged.ts";
 import { composeBuildStaysInRepo } from "./compose-build-stays-in-repo.ts";
 import { composeFilesStayInRepo } from "./compose-files-stay-in-repo.ts";
 import { composeNoDevices } from "./compose-no-devices.ts";
+import { composeNoSecretsInEnv } from "./compose-no-secrets-in-env.ts";
 import { composeCapAddJustified } from "./compose-cap-add-justified.ts";
 import { composeCapDropAll } from "./compose-cap-drop-all.ts";
 import { composeCpuLimit } from "./compose-cpu-limit.ts";
@@ -54,6 +55,7 @@ export const rules: readonly Rule[] = [
   composeNoNewPrivileges,
   composeNoPrivilegedPorts,
   composeNoPrivileged,
+  composeNoSecretsInEnv,
   composeNoSensitiveHostPaths,
   composePidsLimit,
   composePortsBoundToInterface,

@@ -46,6 +46,7 @@ const composeCases: Array<[string, string[]]> = [
   ["compose/devices.yaml", ["compose/no-devices"]],
   ["compose/build-ssh.yaml", ["compose/build-stays-in-repo"]],
   ["compose/secret-file-outside.yaml", ["compose/files-stay-in-repo"]],
+  ["compose/secret-in-env.yaml", ["compose/no-secrets-in-env"]],
 ];
 
 const dockerfileCases: Array<[string, string[]]> = [
@@ -166,6 +167,9 @@ describe("must not flag, beside what must be flagged", () => {
     ["pid: service:other (shared with a service, not the host)", "compose/no-host-namespaces", (r) => (r.pid = "service:other"), "pass"],
     ["network_mode: host", "compose/no-host-namespaces", (r) => (r.network_mode = "host"), "fail"],
     ["privileged: false written out", "compose/no-privileged", (r) => (r.privileged = false), "pass"],
+    ["PGPASSWORD_FILE pointing at a secret file", "compose/no-secrets-in-env", (r) => (r.environment = { PGPASSWORD_FILE: "/run/secrets/app_db_password", DATABASE_URL: "postgres://pghero@postgres:5432/apex" }), "pass"],
+    ["a token in the environment", "compose/no-secrets-in-env", (r) => (r.environment = { GITHUB_TOKEN: "ghp_x" }), "fail"],
+    ["a password on the command line", "compose/no-secrets-in-env", (r) => (r.command = ["serve", "--password=x"]), "fail"],
   ];
   it.each(cases)("%s → %s %s", (_, id, change, want) => {
     expect(status(withResolved(change), id)).toBe(want);
