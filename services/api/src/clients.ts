@@ -17,16 +17,13 @@ export function createClients(cfg: ApiConfig, log: Log): Clients {
   // pgbouncer runs in transaction mode: plain parameterised queries only (unnamed
   // statements), no session state, no LISTEN. The password is passed as a field, never
   // in a connection string that could end up in a log line.
+  const { poolMax, connectTimeoutMs, ...connection } = cfg.pg;
   const pool = new pg.Pool({
-    host: cfg.pg.host,
-    port: cfg.pg.port,
-    database: cfg.pg.database,
-    user: cfg.pg.user,
-    password: cfg.pg.password,
-    max: cfg.pg.poolMax,
+    ...connection, // host, port, database, user, password (pgSettings)
+    max: poolMax,
     // Also bounds the wait for a free pool slot: a burst of requests on a busy host must
     // queue, not fail. /health has its own, shorter bound.
-    connectionTimeoutMillis: cfg.pg.connectTimeoutMs,
+    connectionTimeoutMillis: connectTimeoutMs,
     idleTimeoutMillis: 30_000,
     application_name: "apex-api",
   });

@@ -24,11 +24,7 @@ function healthMode(): number {
 
 function makePool(cfg: WorkerConfig, log: Log): pg.Pool {
   const pool = new pg.Pool({
-    host: cfg.pg.host,
-    port: cfg.pg.port,
-    database: cfg.pg.database,
-    user: cfg.pg.user,
-    password: cfg.pg.password,
+    ...cfg.pg, // host, port, database, user, password (pgSettings)
     // graphile-worker wants one connection per concurrent job, one for LISTEN, and spare
     max: cfg.concurrency + 3,
     connectionTimeoutMillis: 5000,
