@@ -112,6 +112,8 @@ export interface PolicyModel {
   /** Every service named in any compose file, all profiles included (exemptions may name them). */
   declaredServices: string[];
   services: ServiceModel[];
+  /** Top-level networks as compose resolved them (internal: no route out). */
+  networks: Record<string, { internal?: boolean }>;
 }
 
 /** What a rule says about one service. */

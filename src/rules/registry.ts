@@ -5,6 +5,7 @@ import { composeAnchorListReplaced } from "./compose-anchor-list-replaced.ts";
 import { composeAnchorMerged } from "./compose-anchor-merged.ts";
 import { composeBuildStaysInRepo } from "./compose-build-stays-in-repo.ts";
 import { composeFilesStayInRepo } from "./compose-files-stay-in-repo.ts";
+import { composeNetworkTiers } from "./compose-network-tiers.ts";
 import { composeNoDevices } from "./compose-no-devices.ts";
 import { composeNoSecretsInEnv } from "./compose-no-secrets-in-env.ts";
 import { composeCapAddJustified } from "./compose-cap-add-justified.ts";
@@ -48,6 +49,7 @@ export const rules: readonly Rule[] = [
   composeCpuLimit,
   composeHealthcheck,
   composeMemoryLimit,
+  composeNetworkTiers,
   composeFilesStayInRepo,
   composeNoDevices,
   composeNoDockerSocket,

@@ -90,6 +90,7 @@ export async function loadModel(target: ComposeTarget, opts: LoadOptions): Promi
     composeFiles: files.map((f) => shownPath(opts.repoRoot, f)),
     anchor: raw.anchor,
     declaredServices: Object.keys(raw.services),
+    networks: (resolved.networks ?? {}) as Record<string, { internal?: boolean }>,
     services: services.sort((a, b) => a.name.localeCompare(b.name)),
   };
 }
