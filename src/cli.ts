@@ -64,7 +64,7 @@ withCommon(
   .action((o) => runCommand("policy", o));
 
 withCommon(
-  program.command("probe").description("runtime probes inside every running container of a compose project"),
+  program.command("probe").description("runtime probes inside every running container of a compose project, and the database posture of its cluster"),
   ["json", "md"],
 )
   .option("--exemptions <file>", "exemptions file", "infra/exemptions.yaml")
