@@ -86,5 +86,4 @@ export const FAILING_FIXTURES: Record<string, FailingFixture> = {
   "stack/host-guard": { test: "src/stack/host-guard.docker.test.ts", fixture: "src/stack/testdata/hostile/compose.yaml", case: "refuses a hostile compose file" },
   "compose/no-secrets-in-env": { test: "src/rules/rules.test.ts", fixture: "src/testdata/policy/compose/secret-in-env.yaml", case: "compose/secret-in-env.yaml" },
   "compose/network-tiers": { test: "src/rules/rules.test.ts", fixture: "src/testdata/policy/compose/network-flat.yaml", case: "compose/network-flat.yaml" },
-  "runtime/no-egress-route": { test: "src/probes/probes.docker.test.ts", fixture: "src/probes/testdata/broken/compose.yaml", case: "egress" },
 };

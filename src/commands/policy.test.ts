@@ -38,7 +38,8 @@ describe("apex policy (CLI)", () => {
   });
 
   it("exit 1 on the seed's current configuration, failures first in the summary", () => {
-    const r = apex(`${TD}/seed-current/compose.yaml`, undefined, ["--format", "json,sarif"]);
+    // the seed's own three problems per service (its flat network is a fourth it never mentions)
+    const r = apex(`${TD}/seed-current/compose.yaml`, undefined, ["--format", "json,sarif", "--skip", "compose/network-tiers"]);
     expect(r.code).toBe(1);
     // The SARIF of a real run validates against the official schema and points at file:line.
     const ajv = new Ajv({ strict: false });

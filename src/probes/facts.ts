@@ -70,8 +70,6 @@ export interface GatheredFacts {
   cgroup?: Record<string, string>;
   cgroupLines?: string[];
   sockets?: string[];
-  /** /proc/1/net/route rows (iface, destination, gateway, flags) of the container's namespace */
-  routes?: Array<{ iface: string; destination: string; gateway: string; flags: string }>;
   unavailable: Record<string, string>; // section -> reason
   complete: boolean; // the end marker was seen
 }
@@ -91,8 +89,6 @@ export interface DeclaredFacts {
   memLimit?: number; // bytes
   pidsLimit?: number;
   healthcheck: boolean;
-  /** compose publishes a port of it on the host (an edge service) */
-  publishesPorts: boolean;
 }
 
 /** The `docker inspect` view of the container. */

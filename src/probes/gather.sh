@@ -97,8 +97,4 @@ while IFS= read -r l; do printf 'proc1 %s\n' "$l"; done < /proc/1/cgroup
 sec sock
 [ -n "$NR" ] && echo "$NR"
 for f in /var/run/docker.sock /run/docker.sock; do [ -e "$R$f" ] && printf 'exists %s\n' "$f"; done
-sec route
-# the container's own network namespace, seen through its PID 1 (a sidecar has its own)
-if [ -r /proc/1/net/route ]; then while IFS= read -r l; do printf '%s\n' "$l"; done < /proc/1/net/route
-else echo 'unavailable /proc/1/net/route unreadable'; fi
 sec end

@@ -19,7 +19,6 @@ export function declaredFacts(s: ResolvedService | undefined): DeclaredFacts {
     memLimit: parseBytes(s?.mem_limit ?? lim?.memory),
     pidsLimit: pids === undefined || pids === null ? undefined : Number(pids),
     healthcheck: !!s?.healthcheck && !s.healthcheck.disable,
-    publishesPorts: (s?.ports ?? []).length > 0,
   };
 }
 

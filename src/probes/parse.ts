@@ -173,9 +173,6 @@ export function parseGather(
   }
   const sock = s.get("sock");
   if (!unavailable("sock", sock) && sock) g.sockets = sock.filter((l) => l.startsWith("exists ")).map((l) => l.slice(7));
-  const route = s.get("route");
-  if (!unavailable("route", route) && route)
-    g.routes = route.slice(1).map((l) => l.trim().split(/\s+/)).filter((f) => f.length >= 4).map(([iface, destination, gateway, flags]) => ({ iface: iface!, destination: destination!, gateway: gateway!, flags: flags! }));
   return g;
 }
 

@@ -55,7 +55,7 @@ describe("apex probe on real containers", () => {
   it("maps every container to its compose service and probes all of them", () => {
     const services = new Set(results.map((r) => r.service));
     expect([...services].sort()).toEqual([
-      "app-foreign-owner", "cap-add-sysadmin", "caps-kept", "docker-sock", "egress", "image-volume", "intact", "nnp-missing", "no-memory-limit", "no-pids-limit", "noshell",
+      "app-foreign-owner", "cap-add-sysadmin", "caps-kept", "docker-sock", "image-volume", "intact", "nnp-missing", "no-memory-limit", "no-pids-limit", "noshell",
       "noshell-named-user", "root-drop-setpriv", "root-drop-su", "root-user", "seccomp-unconfined", "setuid-kept", "tmpfs-root-owned", "unhealthy",
       "world-writable", "writable-root",
     ]);
@@ -174,12 +174,6 @@ describe("apex probe on real containers", () => {
   it("no memory limit", () => {
     expect(onlyFails("no-memory-limit")).toEqual(["runtime/memory-limit"]);
     expect(get("no-memory-limit", "runtime/memory-limit").message).toMatch(/^no memory limit in effect/);
-  });
-
-  it("a service on a non-internal network with no published port has a default route", () => {
-    expect(onlyFails("egress")).toEqual(["runtime/no-egress-route"]);
-    expect(get("egress", "runtime/no-egress-route").message).toMatch(/^default route via eth0/);
-    expect(get("intact", "runtime/no-egress-route").status).toBe("pass");
   });
 
   it("cap_add: [SYS_ADMIN] that only compose declares is unjustified (the exemption case is in the CLI test)", () => {

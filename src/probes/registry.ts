@@ -11,7 +11,6 @@ import { healthy } from "./healthy.ts";
 import { inspectAgrees } from "./inspect-agrees.ts";
 import { memoryLimit } from "./memory-limit.ts";
 import { noDockerSocket } from "./no-docker-socket.ts";
-import { noEgressRoute } from "./no-egress-route.ts";
 import { noNewPrivileges } from "./no-new-privileges.ts";
 import { noSetuid } from "./no-setuid.ts";
 import { noWorldWritable } from "./no-world-writable.ts";
@@ -37,7 +36,6 @@ export const PROBES: Probe[] = [
   pidsLimit,
   memoryLimit,
   noDockerSocket,
-  noEgressRoute,
   healthy,
   inspectAgrees,
 ];
