@@ -1,5 +1,7 @@
 // `npx apex <command>`: argument parsing and exit codes only. Each command lives in
 // commands/<name>.ts and returns its exit code; nothing here knows what a check is.
+import { existsSync } from "node:fs";
+import { dirname, join } from "node:path";
 import { Command, CommanderError } from "commander";
 import { selection, type Selection } from "./catalogue.ts";
 import { UsageError, EXIT_USAGE } from "./errors.ts";
@@ -25,6 +27,13 @@ const formats = (v: string, prev: Format[] = []) => {
   return [...prev, ...list];
 };
 
+/** An explicit --exemptions must exist (loading it says so); the default is the file beside
+ *  the first compose file, and a repository without one simply has no exemptions. */
+function defaultExemptions(compose: string[] | undefined): string | undefined {
+  const beside = join(dirname((compose?.length ? compose : ["infra/compose.yaml"])[0]!), "exemptions.yaml");
+  return existsSync(beside) ? beside : undefined;
+}
+
 function withCommon(cmd: Command, defaultFormats: Format[]): Command {
   return cmd
     .option("-f, --compose <file>", "compose file (repeatable, merged in order as compose does)", collect)
@@ -38,6 +47,7 @@ function withCommon(cmd: Command, defaultFormats: Format[]): Command {
       const o = c.opts();
       o.selection = selection(o.only, o.skip);
       o.compose = o.compose?.length ? o.compose : ["infra/compose.yaml"];
+      o.exemptions ??= defaultExemptions(o.compose);
       o.profile = o.profile ?? [];
       o.format = o.format?.length ? o.format : defaultFormats;
     });
@@ -59,7 +69,7 @@ withCommon(
   program.command("policy").description("static checks of compose files, Dockerfiles and image config (no running stack needed)"),
   ["json", "md"],
 )
-  .option("--exemptions <file>", "exemptions file", "infra/exemptions.yaml")
+  .option("--exemptions <file>", "exemptions file (default: exemptions.yaml beside the first compose file, if there is one)")
   .option("--no-images", "do not read local image config even when images exist")
   .action((o) => runCommand("policy", o));
 
@@ -67,14 +77,14 @@ withCommon(
   program.command("probe").description("runtime probes inside every running container of a compose project, and the database posture of its cluster"),
   ["json", "md"],
 )
-  .option("--exemptions <file>", "exemptions file", "infra/exemptions.yaml")
+  .option("--exemptions <file>", "exemptions file (default: exemptions.yaml beside the first compose file, if there is one)")
   .action((o) => runCommand("probe", o));
 
 withCommon(
   program.command("verify").description("the whole pipeline: setup checks, build, up, policy, probes, workflows, teardown, report"),
   ["json", "md", "junit", "sarif", "html"],
 )
-  .option("--exemptions <file>", "exemptions file", "infra/exemptions.yaml")
+  .option("--exemptions <file>", "exemptions file (default: exemptions.yaml beside the first compose file, if there is one)")
   .option("--keep", "leave the stack running after the run (default: always tear down)")
   .option("--skip-workflows", "run policy and probes only")
   .option("--no-build", "verify the images already on the Docker host instead of building them (e.g. images loaded by the Dagger module)")
@@ -108,9 +118,13 @@ program
   .requiredOption("--tag <tag>", "tag for every image")
   .option("-f, --compose <file>", "compose file (repeatable)", collect)
   .option("--profile <name>", "compose profile to enable (repeatable)", collect)
-  .option("--exemptions <file>", "exemptions file", "infra/exemptions.yaml")
+  .option("--exemptions <file>", "exemptions file (default: exemptions.yaml beside the first compose file, if there is one)")
   .option("-o, --out <dir>", "report directory", "report")
   .option("--skip-verify-from <report.json>", "use a passing saved report instead of running verify")
+  .hook("preAction", (c) => {
+    const o = c.opts();
+    o.exemptions ??= defaultExemptions(o.compose);
+  })
   .action((o) => runCommand("release", o));
 
 try {

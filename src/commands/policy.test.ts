@@ -19,6 +19,25 @@ function apex(compose: string, exemptions = `${TD}/exemptions/none.yaml`, extra:
   return { code: r.status, stdout: r.stdout, stderr: r.stderr.split("\n").filter((l) => l && !l.startsWith("npm warn")), dir };
 }
 
+describe("apex policy on someone else's repository", () => {
+  const dir = mkdtempSync(join(tmpdir(), "apex-foreign-"));
+  writeFileSync(join(dir, "compose.yaml"), "services:\n  web:\n    image: nginx:1\n");
+  const run = (...args: string[]) => spawnSync(process.execPath, [join(process.cwd(), "bin/apex.mjs"), "policy", ...args, "-o", join(dir, "out")], { cwd: dir, encoding: "utf8", timeout: 60_000 });
+
+  it("no exemptions file beside its compose file means no exemptions: judged, not refused", () => {
+    const r = run("-f", "compose.yaml");
+    expect(r.status, r.stderr).toBe(1);
+    expect(r.stdout).toMatch(/FAIL +web compose\/cap-drop-all/);
+    expect(r.stderr).toBe("");
+  });
+
+  it("an explicit --exemptions that does not exist is exit 2, one line naming it", () => {
+    const r = run("-f", "compose.yaml", "--exemptions", "nope.yaml");
+    expect(r.status).toBe(2);
+    expect(r.stderr.trim()).toBe("apex: nope.yaml: exemptions file not found");
+  });
+});
+
 describe("apex policy (CLI)", () => {
   it("exit 0 on the intact fixture, writing json, md and sarif", () => {
     const r = apex(`${TD}/intact/compose.yaml`, undefined, ["--format", "json,md,sarif"]);

@@ -10,7 +10,7 @@ import { loadSecretValues, redact, secretDirsOf, useSecrets } from "../redact.ts
 import type { Report } from "../types.ts";
 
 export interface PolicyCliOptions extends CommonOptions {
-  exemptions: string;
+  exemptions?: string;
   images: boolean;
 }
 

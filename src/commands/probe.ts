@@ -1,6 +1,5 @@
 // `apex probe`: runtime probes against a running compose project. Writes the report,
 // prints failures, exit 0/1.
-import { existsSync } from "node:fs";
 import { selected } from "../catalogue.ts";
 import { EXIT_FAIL, EXIT_PASS, UsageError } from "../errors.ts";
 import { applyExemptions, loadExemptions } from "../exemptions.ts";
@@ -15,10 +14,9 @@ import type { CommonOptions } from "../cli.ts";
 import { writeReport } from "../report/index.ts";
 
 export interface ProbeOptions extends CommonOptions {
-  exemptions: string;
+  exemptions?: string;
 }
 
-const DEFAULT_EXEMPTIONS = "infra/exemptions.yaml";
 
 export async function run(opts: ProbeOptions): Promise<number> {
   const startedAt = new Date();
@@ -32,8 +30,7 @@ export async function run(opts: ProbeOptions): Promise<number> {
   useSecrets(secrets);
   const project = c.project;
   if (c.facts.length === 0) throw new UsageError(`no running container in compose project "${project}" (start it, or pass -p <project>)`, opts.compose[0]);
-  const useExemptions = existsSync(opts.exemptions) || opts.exemptions !== DEFAULT_EXEMPTIONS;
-  const exemptions = useExemptions ? loadExemptions(opts.exemptions, Object.keys(model.services)) : [];
+  const exemptions = opts.exemptions ? loadExemptions(opts.exemptions, Object.keys(model.services)) : [];
   const database = await runDatabaseChecks(target, model);
   const checks = applyExemptions([...evaluateCollected(c, exemptions), ...database].filter((x) => selected(opts.selection, x.id)), exemptions);
   const failed = checks.some((x) => x.status === "fail");

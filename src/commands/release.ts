@@ -58,7 +58,7 @@ export async function release(opts: ReleaseOptions): Promise<ReleaseOutcome> {
           profile: opts.profile ?? [],
           format: ALL_FORMATS,
           out: opts.out,
-          exemptions: opts.exemptions ?? "infra/exemptions.yaml",
+          exemptions: opts.exemptions,
         })),
         reportDir: opts.out,
       };

@@ -25,7 +25,8 @@ import type { CheckResult, Report } from "../types.ts";
 import type { CommonOptions } from "../cli.ts";
 
 export interface VerifyOptions extends CommonOptions {
-  exemptions: string;
+  /** undefined: this stack records no exemptions */
+  exemptions?: string;
   keep?: boolean;
   skipWorkflows?: boolean;
   /** false: use the images already present (commander's --no-build). */
@@ -68,7 +69,7 @@ async function setupPhase(r: Run): Promise<void> {
   });
   // Exemptions may name services of profiles this run leaves out (pghero).
   r.notRun = await servicesNotRun(r.target, r.model);
-  r.exemptions = loadExemptions(r.opts.exemptions, [...Object.keys(r.model.services), ...r.notRun]);
+  r.exemptions = r.opts.exemptions ? loadExemptions(r.opts.exemptions, [...Object.keys(r.model.services), ...r.notRun]) : [];
 }
 
 /** Before anything is built or started: what would take effect on the host as soon as
