@@ -5,6 +5,7 @@
 // Enqueues echo jobs with POST /jobs (N requests in flight), then waits until app.jobs
 // says they all succeeded. Prints enqueue rate, end-to-end jobs/s and one JSON line.
 import { $ } from "zx";
+import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { dirname, resolve } from "node:path";
 
@@ -22,25 +23,36 @@ const dc = ["compose", "-f", resolve(root, "infra/compose.yaml"), "-p", project]
 $.quiet = true;
 const log = (s) => process.stderr.write(`${s}\n`);
 
-const succeeded = async (minId) =>
+// A fresh project: every job in it is this run's.
+const succeeded = async () =>
   Number(
     (
-      await $({ input: `SELECT count(*) FROM app.jobs WHERE id >= ${minId} AND status IN ('succeeded', 'failed')` })`docker ${dc} exec -T postgres psql -X -q -At -d apex`
+      await $({ input: `SELECT count(*) FROM app.jobs WHERE status IN ('succeeded', 'failed')` })`docker ${dc} exec -T postgres psql -X -q -At -d apex`
     ).stdout.trim(),
   );
 
+// The operator caller's token, from the file the api reads its callers from.
+const tokens = readFileSync(resolve(root, "infra/secrets/api_tokens"), "utf8");
+const token = tokens.split("\n").map((l) => l.trim().split(/\s+/)).find(([name]) => name === "operator")?.[1];
+if (!token) throw new Error("infra/secrets/api_tokens lists no operator caller: run scripts/secrets.sh");
+
 try {
   log(`bench-queue: project ${project}, ${jobs} echo jobs, ${parallel} requests in flight, ${workers} worker(s)`);
-  await $`docker ${dc} up -d --wait --scale worker=${workers}`;
+  // The api's per-caller limit (100/s) is for callers, not for measuring the queue.
+  await $({ env: { ...process.env, APEX_API_RATE_LIMIT: "100000" } })`docker ${dc} up -d --wait --scale worker=${workers}`;
   const port = (await $`docker ${dc} port api 8080`).stdout.trim().split(":").pop();
   const base = `http://127.0.0.1:${port}`;
   const post = async (i) => {
-    const r = await fetch(`${base}/jobs`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ task: "echo", payload: { i } }) });
+    const r = await fetch(`${base}/jobs`, {
+      method: "POST",
+      headers: { authorization: `Bearer ${token}`, "content-type": "application/json" },
+      body: JSON.stringify({ task: "echo", payload: { i } }),
+    });
     if (r.status !== 202) throw new Error(`POST /jobs answered ${r.status}`);
-    return Number((await r.json()).id);
+    return (await r.json()).id;
   };
-  const first = await post(-1); // warm-up, also the lowest id of this run
-  while ((await succeeded(first)) < 1) await new Promise((r) => setTimeout(r, 100));
+  await post(-1); // warm-up
+  while ((await succeeded()) < 1) await new Promise((r) => setTimeout(r, 100));
 
   const t0 = performance.now();
   let next = 0;
@@ -56,7 +68,7 @@ try {
   log(`  enqueued ${jobs} in ${(enqueueMs / 1000).toFixed(1)} s`);
   let done = 0;
   const deadline = Date.now() + 600_000;
-  while ((done = (await succeeded(first)) - 1) < jobs && Date.now() < deadline) await new Promise((r) => setTimeout(r, 200));
+  while ((done = (await succeeded()) - 1) < jobs && Date.now() < deadline) await new Promise((r) => setTimeout(r, 200));
   const totalMs = performance.now() - t0;
   const figures = {
     jobs,

@@ -11,6 +11,7 @@ import { join } from "node:path";
 const repo = join(import.meta.dirname, "..");
 const dir = mkdtempSync(join(tmpdir(), "apex-bundles-"));
 const SECRET = "Sup3r-secret-value";
+const TOKEN = `${SECRET}-token-0123456789abcdef`;
 let buildOut = "";
 
 // Only what `node` itself offers: builtins, plus the never-taken optional requires.
@@ -21,6 +22,7 @@ beforeAll(() => {
   buildOut = execFileSync(process.execPath, [join(repo, "scripts/build-services.mjs"), "--out-dir", dir], { encoding: "utf8" });
   writeFileSync(join(dir, "pg_pw"), `${SECRET}\n`);
   writeFileSync(join(dir, "vk_pw"), `${SECRET}-vk\n`);
+  writeFileSync(join(dir, "api_tokens"), `verify ${TOKEN}\n`);
 });
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
@@ -103,6 +105,7 @@ describe("build-services", () => {
         HOST: "127.0.0.1",
         PGPASSWORD_FILE: join(dir, "pg_pw"),
         VALKEY_PASSWORD_FILE: join(dir, "vk_pw"),
+        API_TOKENS_FILE: join(dir, "api_tokens"),
         PGHOST: "127.0.0.1",
         PGPORT: "1",
         VALKEY_HOST: "127.0.0.1",
@@ -120,9 +123,12 @@ describe("build-services", () => {
       expect(health.status).toBe(503);
       const viaFlag = spawnSync(process.execPath, [join(dir, "server.mjs"), "--health"], { env: { ...baseEnv(), PORT: String(port) }, encoding: "utf8" });
       expect(viaFlag.status).toBe(1);
-      const invalid = await fetch(`http://127.0.0.1:${port}/jobs`, { method: "POST", headers: { "content-type": "application/json" }, body: '{"task":"x"}' });
+      const headers = { authorization: `Bearer ${TOKEN}`, "content-type": "application/json" };
+      const anonymous = await fetch(`http://127.0.0.1:${port}/jobs`, { method: "POST", headers: { "content-type": "application/json" }, body: '{"task":"echo"}' });
+      expect(anonymous.status).toBe(401); // the guard's plugins work inside the bundle
+      const invalid = await fetch(`http://127.0.0.1:${port}/jobs`, { method: "POST", headers, body: '{"task":"x"}' });
       expect(invalid.status).toBe(400); // ajv works inside the bundle
-      const job = await fetch(`http://127.0.0.1:${port}/jobs`, { method: "POST", headers: { "content-type": "application/json" }, body: '{"task":"echo"}' });
+      const job = await fetch(`http://127.0.0.1:${port}/jobs`, { method: "POST", headers, body: '{"task":"echo"}' });
       expect(job.status).toBe(503);
     } finally {
       child.kill("SIGTERM");

@@ -66,6 +66,16 @@ for name in postgres_password owner_db_password app_db_password backup_db_passwo
   ensure_password "$name"
 done
 
+# The api's callers, "<caller> <token>" a line: verify (apex's own workflow checks) and
+# operator (people and scripts). Kept as written once, so callers added by hand stay.
+if [ ! -s "$DIR/api_tokens" ]; then
+  printf '# api callers: "<caller> <token>" per line; the api reads this file at start\nverify %s\noperator %s\n' \
+    "$(random_password)" "$(random_password)" >"$DIR/api_tokens.tmp"
+  mv "$DIR/api_tokens.tmp" "$DIR/api_tokens"
+  log "generated api_tokens"
+fi
+chmod 0400 "$DIR/api_tokens"
+
 # postgres (uid 999): the superuser password for initdb (the superuser then logs in only on
 # the server's own socket) and the role passwords the first-start SQL sets.
 read_secret postgres_password | put 999 postgres_password
@@ -83,16 +93,18 @@ printf 'postgres:5432:apex:apex_backup:%s\n' "$(read_secret backup_db_password)"
 read_secret app_db_password | put 1000 app_db_password
 read_secret owner_db_password | put 1000 owner_db_password
 read_secret valkey_password | put 1000 valkey_password
+read_secret api_tokens | put 1000 api_tokens
 
 # pgbouncer (1001): its auth_file. Plain text, because pgbouncer also logs in to postgres
 # with it (SCRAM to the server); readable by uid 1001 only.
 printf '"apex_app" "%s"\n' "$(read_secret app_db_password)" | put 1001 pgbouncer_userlist
 
 # valkey (1002): the ACL holds only the password's sha256; the healthcheck needs the password.
-# The app user is "default" (AUTH <password>); dangerous commands are off except the few
-# an operator check needs (BGSAVE, LASTSAVE, INFO).
+# The app user is "default" (AUTH <password>), allowed what the api's caches use (GET, SET
+# with EX, DEL), on keys under apex: only, no pub/sub channels, no scripting; plus the few
+# commands the healthcheck and the operator checks need (PING, INFO, BGSAVE, LASTSAVE).
 hash=$(read_secret valkey_password | sha256sum | cut -d' ' -f1)
-printf 'user default on #%s ~* &* +@all -@dangerous +bgsave +lastsave +info\n' "$hash" | put 1002 valkey_users.acl
+printf 'user default on #%s ~apex:* resetchannels -@all +auth +hello +ping +echo +quit +client|setname +client|setinfo +get +set +del +exists +expire +ttl +info +bgsave +lastsave\n' "$hash" | put 1002 valkey_users.acl
 read_secret valkey_password | put 1002 valkey_password
 
 # pghero (profile "pghero", run as 1004): basic-auth password and its database login.

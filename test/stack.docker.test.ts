@@ -7,6 +7,7 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { compose, docker, mustSucceed, run, type ComposeTarget, type RunResult } from "../src/docker.ts";
+import { repoApiCallers } from "../src/workflows/callers.ts";
 
 const root = fileURLToPath(new URL("..", import.meta.url));
 const project = `apex-stack-${randomBytes(4).toString("hex")}`;
@@ -199,20 +200,21 @@ describe("hardened stack", () => {
     const base = await apiBase();
     expect((await fetch(`${base}/health`)).status).toBe(200);
     const payload = { hello: "stack", n: 42 };
+    const authorization = `Bearer ${repoApiCallers(root).own.token}`;
     const res = await fetch(`${base}/jobs`, {
-      method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ task: "echo", payload }),
+      method: "POST", headers: { authorization, "content-type": "application/json" }, body: JSON.stringify({ task: "echo", payload }),
     });
     expect(res.status).toBe(202);
     const { id } = (await res.json()) as { id: string };
     let job: { status?: string; result?: unknown; attempts?: number } = {};
     for (let i = 0; i < 60 && job.status !== "succeeded" && job.status !== "failed"; i++) {
       await new Promise((r) => setTimeout(r, 500));
-      job = (await (await fetch(`${base}/jobs/${id}`)).json()) as typeof job;
+      job = (await (await fetch(`${base}/jobs/${id}`, { headers: { authorization } })).json()) as typeof job;
     }
     expect(job.status).toBe("succeeded");
     expect(job.result).toEqual(payload);
     // One finished run, recorded by a worker.
-    const runs = await ok(direct(`select count(*), min(outcome) from app.job_runs where job_id = ${Number(id)}`), "job_runs");
+    const runs = await ok(direct(`select count(*), min(outcome) from app.job_runs where job_id = '${id}'`), "job_runs");
     expect(runs).toBe("1|succeeded");
   });
 

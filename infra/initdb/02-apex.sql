@@ -80,8 +80,11 @@ RESET ROLE;
 -- The job queue's own records (graphile-worker keeps its queue in schema graphile_worker;
 -- these are what the API reports and what proves no job ran twice at once).
 SET ROLE apex_owner;
+-- Job ids are random (they do not enumerate) and each job belongs to the api caller that
+-- created it.
 CREATE TABLE app.jobs (
-  id            bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+  id            uuid PRIMARY KEY DEFAULT pg_catalog.gen_random_uuid(),
+  caller        text NOT NULL CHECK (caller ~ '^[a-z0-9][a-z0-9_.-]{0,62}$'),
   task          text NOT NULL CHECK (task IN ('echo', 'fail', 'sleep')),
   payload       jsonb NOT NULL DEFAULT '{}'::jsonb,
   status        text NOT NULL DEFAULT 'queued'
@@ -94,10 +97,11 @@ CREATE TABLE app.jobs (
   updated_at    timestamptz NOT NULL DEFAULT now()
 );
 CREATE INDEX jobs_status_idx ON app.jobs (status);
+CREATE INDEX jobs_caller_open_idx ON app.jobs (caller) WHERE status IN ('queued', 'running');
 
 CREATE TABLE app.job_runs (
   id           bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
-  job_id       bigint NOT NULL REFERENCES app.jobs (id) ON DELETE CASCADE,
+  job_id       uuid NOT NULL REFERENCES app.jobs (id) ON DELETE CASCADE,
   worker_id    text NOT NULL,
   attempt      integer NOT NULL,
   started_at   timestamptz NOT NULL DEFAULT now(),

@@ -175,7 +175,7 @@ async function workflowPhase(r: Run): Promise<void> {
   const policy = await r.policy;
   const flows = await r.progress.phase(
     "workflow",
-    async () => applyExemptions(await runWorkflows({ target: r.target, repoRoot: process.cwd(), wanted: (id) => selected(r.opts.selection, id), policy }), r.exemptions),
+    async () => applyExemptions(await runWorkflows({ target: r.target, repoRoot: process.cwd(), wanted: (id) => selected(r.opts.selection, id), policy, model: r.model }), r.exemptions),
     { failed: (x) => x.some((c) => c.status === "fail") },
   );
   r.checks.push(...flows);

@@ -3,11 +3,13 @@
 // of gather.sh (or, when the image has no shell, one short-lived sidecar sharing its PID
 // namespace), all containers in parallel.
 import { randomBytes } from "node:crypto";
+import { readFileSync } from "node:fs";
 import { docker, type ComposeTarget, type RunResult } from "../docker.ts";
 import { loadResolvedCompose, type ResolvedCompose } from "../sources/compose.ts";
 import type { GatheredFacts, InspectFacts, ServiceFacts } from "./facts.ts";
 import { declaredFacts, inspectFacts } from "./model.ts";
 import { parseGather } from "./parse.ts";
+import { ATTEMPT_SCRIPT, ATTEMPT_TIMEOUT_S, parseAttempts, reachPlan, type ReachTarget } from "./reach.ts";
 import { gatherArgs, type GatherMode } from "./script.ts";
 
 export const SIDECAR_IMAGE = process.env.APEX_PROBE_IMAGE ?? "debian:trixie-slim";
@@ -118,6 +120,7 @@ export async function collect(
     gathered: gathered[k].gathered,
     gatherError: gathered[k].error,
   }));
+  await tryReach(facts, reachPlan(facts, model, project, egressTargets()), opts.forceSidecar);
   const notRunning: Collected["notRunning"] = [];
   for (const s of Object.keys(model.services).filter(wanted)) {
     if (running.some((c) => c.service === s)) continue;
@@ -125,4 +128,59 @@ export async function collect(
     notRunning.push({ service: s, state: c?.status ?? "no container", exitCode: c?.exitCode, container: c?.name });
   }
   return { project, facts, notRunning };
+}
+
+/**
+ * Where a container on internal networks only must not get: APEX_EGRESS_TARGETS (ip:port,
+ * comma-separated), else a public address and, when the engine is this machine, this
+ * machine's own default gateway (the first hop out, which answers even where there is no
+ * internet, so a route out shows).
+ */
+export function egressTargets(env: NodeJS.ProcessEnv = process.env): string[] {
+  if (env.APEX_EGRESS_TARGETS !== undefined) return env.APEX_EGRESS_TARGETS.split(",").map((t) => t.trim()).filter(Boolean);
+  const out = ["1.1.1.1:443"];
+  const local = !env.DOCKER_HOST || env.DOCKER_HOST.startsWith("unix://");
+  const gw = local ? defaultGateway() : null;
+  if (gw) out.push(`${gw}:80`);
+  return out;
+}
+
+function defaultGateway(): string | null {
+  try {
+    for (const line of readFileSync("/proc/net/route", "utf8").split("\n").slice(1)) {
+      const [, dest, gw] = line.trim().split(/\s+/);
+      if (dest === "00000000" && gw && gw !== "00000000") return (gw.match(/../g) ?? []).reverse().map((b) => parseInt(b, 16)).join(".");
+    }
+  } catch {
+    /* not Linux, or no /proc: no gateway target */
+  }
+  return null;
+}
+
+/** Runs each container's attempts inside it (bash), or from a sidecar in its network namespace. */
+async function tryReach(facts: ServiceFacts[], plan: Map<string, ReachTarget[]>, forceSidecar = false): Promise<void> {
+  await Promise.all(
+    facts.map(async (f) => {
+      const targets = plan.get(f.service);
+      if (!targets) {
+        f.reach = { command: [], attempts: [] };
+        return;
+      }
+      const addrs = targets.map((t) => t.address);
+      const timeoutMs = (ATTEMPT_TIMEOUT_S + 20) * 1000;
+      let r = forceSidecar ? null : await docker(["exec", f.inspect.id, "bash", "-c", ATTEMPT_SCRIPT, "apex-reach", ...addrs], { timeoutMs });
+      if (!r || noShell(r)) {
+        // no bash in the image: a throwaway container in its network namespace tries instead
+        r = await docker(
+          ["run", "--rm", "--label", "apex.probe=sidecar", "--network", `container:${f.inspect.id}`, "--cap-drop", "ALL", "--security-opt", "no-new-privileges", "--read-only", "--user", "65534:65534", "--entrypoint", "bash", SIDECAR_IMAGE, "-c", ATTEMPT_SCRIPT, "apex-reach", ...addrs],
+          { timeoutMs },
+        );
+      }
+      if (r.exitCode !== 0) {
+        f.reachError = `connection attempts could not run (exit ${r.exitCode}): ${lastLine(r)}`;
+        return;
+      }
+      f.reach = { command: r.argv.map((a) => (a === ATTEMPT_SCRIPT ? "<connect attempts>" : a)), attempts: parseAttempts(r.stdout, targets) };
+    }),
+  );
 }

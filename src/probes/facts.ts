@@ -70,8 +70,31 @@ export interface GatheredFacts {
   cgroup?: Record<string, string>;
   cgroupLines?: string[];
   sockets?: string[];
+  /** TCP ports listening in the container's network namespace */
+  listening?: ListenFact[];
   unavailable: Record<string, string>; // section -> reason
   complete: boolean; // the end marker was seen
+}
+
+export interface ListenFact {
+  port: number;
+  /** bound to 127.0.0.1 / ::1 only: no other container could reach it anyway */
+  loopbackOnly: boolean;
+}
+
+/** One TCP connection attempted from inside the container (runtime/network-isolation). */
+export interface ReachFact {
+  /** ip:port */
+  address: string;
+  /** why it must not connect: another service it shares no network with, or the way out */
+  why: { kind: "service"; service: string } | { kind: "egress" };
+  outcome: "connected" | "refused" | "timeout" | "unreachable" | "error";
+  detail: string;
+}
+
+export interface ReachFacts {
+  command: string[];
+  attempts: ReachFact[];
 }
 
 export interface TmpfsDecl {
@@ -110,6 +133,8 @@ export interface InspectFacts {
   oneoff?: boolean; // `docker compose run` containers
   mountPaths: string[]; // HostConfig.Tmpfs keys and Mounts destinations, as docker applied them
   health?: { status: string; lastOutput?: string; lastExit?: number };
+  /** docker network name → the container's IPv4 address on it */
+  networks: Record<string, string>;
   raw: Record<string, unknown>; // the HostConfig/Config fields above, as docker printed them
 }
 
@@ -120,6 +145,9 @@ export interface ServiceFacts {
   inspect: InspectFacts;
   gathered?: GatheredFacts;
   gatherError?: string; // why there are no gathered facts at all
+  /** The connections tried from inside it; absent with `reachError` when none could be. */
+  reach?: ReachFacts;
+  reachError?: string;
   /** Capabilities a recorded exemption justifies (never what compose merely declares). */
   justified?: { caps: string[]; source: string };
 }

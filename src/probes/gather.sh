@@ -97,4 +97,10 @@ while IFS= read -r l; do printf 'proc1 %s\n' "$l"; done < /proc/1/cgroup
 sec sock
 [ -n "$NR" ] && echo "$NR"
 for f in /var/run/docker.sock /run/docker.sock; do [ -e "$R$f" ] && printf 'exists %s\n' "$f"; done
+# TCP sockets listening in the container's network namespace (hex local address:port), so
+# the other containers' probes know which ports of this one they must not reach.
+sec listen
+for f in /proc/1/net/tcp /proc/1/net/tcp6; do
+  [ -r "$f" ] && while read -r _ local _ st _; do [ "$st" = 0A ] && printf '%s\n' "$local"; done < "$f"
+done
 sec end

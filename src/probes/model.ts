@@ -46,6 +46,11 @@ export function inspectFacts(j: Json): InspectFacts {
     service: cfg.Labels?.["com.docker.compose.service"],
     oneoff: cfg.Labels?.["com.docker.compose.oneoff"] === "True",
     mountPaths: [...new Set([...Object.keys(hc.Tmpfs ?? {}), ...((j.Mounts ?? []) as Json[]).map((m) => String(m.Destination))])],
+    networks: Object.fromEntries(
+      Object.entries((j.NetworkSettings?.Networks ?? {}) as Record<string, Json>)
+        .filter(([, n]) => n?.IPAddress)
+        .map(([name, n]) => [name, String(n.IPAddress)]),
+    ),
     health: h ? { status: String(h.Status), lastOutput: typeof last?.Output === "string" ? clip(last.Output, 500) : undefined, lastExit: last?.ExitCode } : undefined,
     raw: {
       "Config.User": cfg.User ?? "",

@@ -1,5 +1,5 @@
 // Pure parsers: gather-script output, /proc lines, mountinfo, compose and inspect into facts.
-import type { FindFact, GatheredFacts, MountFact, ProcFact, StatFact, WriteFact } from "./facts.ts";
+import type { FindFact, GatheredFacts, ListenFact, MountFact, ProcFact, StatFact, WriteFact } from "./facts.ts";
 import type { GatherMode } from "./script.ts";
 import { SECTION_PREFIX } from "./script.ts";
 
@@ -173,7 +173,27 @@ export function parseGather(
   }
   const sock = s.get("sock");
   if (!unavailable("sock", sock) && sock) g.sockets = sock.filter((l) => l.startsWith("exists ")).map((l) => l.slice(7));
+  const listen = s.get("listen");
+  if (!unavailable("listen", listen) && listen) {
+    const seen = new Map<string, ListenFact>();
+    for (const f of listen.map(parseListen)) if (f) seen.set(`${f.port}/${f.loopbackOnly}`, f);
+    g.listening = [...seen.values()];
+  }
   return g;
+}
+
+/**
+ * One /proc/net/tcp local address ("0100007F:1F90", or 32 hex digits for tcp6), as the
+ * address family, whether it is loopback only, and the port.
+ */
+export function parseListen(hex: string): ListenFact | null {
+  const m = /^([0-9A-F]{8}|[0-9A-F]{32}):([0-9A-F]{4})$/i.exec(hex.trim());
+  if (!m) return null;
+  const port = parseInt(m[2]!, 16);
+  const a = m[1]!.toUpperCase();
+  // /proc prints each 32-bit word in host (little-endian) order: 0100007F is 127.0.0.1
+  const loopback = a.length === 8 ? a.endsWith("7F") : a === "00000000000000000000000001000000" || /^0000000000000000FFFF0000[0-9A-F]{6}7F$/.test(a);
+  return { port, loopbackOnly: loopback };
 }
 
 /** compose/docker sizes: "64m", "1g", "65536k", 1048576 → bytes. */

@@ -10,6 +10,7 @@ import { capEffZero } from "./cap-eff-zero.ts";
 import { healthy } from "./healthy.ts";
 import { inspectAgrees } from "./inspect-agrees.ts";
 import { memoryLimit } from "./memory-limit.ts";
+import { networkIsolation } from "./network-isolation.ts";
 import { noDockerSocket } from "./no-docker-socket.ts";
 import { noNewPrivileges } from "./no-new-privileges.ts";
 import { noSetuid } from "./no-setuid.ts";
@@ -36,6 +37,7 @@ export const PROBES: Probe[] = [
   pidsLimit,
   memoryLimit,
   noDockerSocket,
+  networkIsolation,
   healthy,
   inspectAgrees,
 ];

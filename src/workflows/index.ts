@@ -5,7 +5,9 @@
 // groups touch different parts of the stack and run at the same time.
 import type { ComposeTarget } from "../docker.ts";
 import { resultOf } from "../result.ts";
+import type { ResolvedCompose } from "../sources/compose.ts";
 import type { CheckResult } from "../types.ts";
+import { API_WORKFLOWS } from "./api.ts";
 import { backupRoundtrip, restoreRefusesExisting } from "./backup.ts";
 import { WorkflowContext } from "./context.ts";
 import { maintenancePartitions } from "./maintenance.ts";
@@ -18,6 +20,7 @@ export const WORKFLOW_GROUPS: Workflow[][] = [
   [queueCompletes, queueRetriesThenFails, queueExclusive, queueDrains, queueSurvivesRestart],
   [backupRoundtrip, restoreRefusesExisting, maintenancePartitions],
   [manageEnv, valkeyPersistence, memcachedRoundtrip, pgbouncerPools],
+  API_WORKFLOWS,
 ];
 
 export const WORKFLOWS: Workflow[] = WORKFLOW_GROUPS.flat();
@@ -36,12 +39,15 @@ export async function runWorkflow(w: Workflow, target: ComposeTarget, repoRoot: 
   return resultOf(w.meta, w.service, { ...outcome, evidence: ctx.evidence, durationMs: Math.round(performance.now() - t0) });
 }
 
-export async function runWorkflows(opts: { target: ComposeTarget; repoRoot: string; wanted?: (id: string) => boolean; policy?: CheckResult[] }): Promise<CheckResult[]> {
+export async function runWorkflows(opts: { target: ComposeTarget; repoRoot: string; wanted?: (id: string) => boolean; policy?: CheckResult[]; model?: ResolvedCompose }): Promise<CheckResult[]> {
   const wanted = (w: Workflow) => !opts.wanted || opts.wanted(w.meta.id);
   const groups = await Promise.all(
     WORKFLOW_GROUPS.map(async (group) => {
       const out: CheckResult[] = [];
-      for (const w of group.filter(wanted)) out.push(await runWorkflow(w, opts.target, opts.repoRoot, (ctx) => (ctx.policy = opts.policy)));
+      for (const w of group.filter(wanted)) out.push(await runWorkflow(w, opts.target, opts.repoRoot, (ctx) => {
+        ctx.policy = opts.policy;
+        ctx.model = opts.model;
+      }));
       return out;
     }),
   );

@@ -4,7 +4,7 @@ import { WorkflowError, within, type WorkflowContext } from "./context.ts";
 import { fail, pass, type Workflow } from "./workflow.ts";
 
 interface Job {
-  id: number | string;
+  id: string;
   status: string;
   attempts: number;
   maxAttempts: number;
@@ -12,14 +12,18 @@ interface Job {
 }
 
 async function enqueue(ctx: WorkflowContext, body: Record<string, unknown>, record = true): Promise<string> {
-  const r = await ctx.http("POST", "/jobs", body, record);
+  const r = await ctx.http("POST", "/jobs", { body, record });
   const id = (r.body as { id?: unknown })?.id;
-  if (r.status !== 202 || id === undefined) throw new WorkflowError(`POST /jobs answered ${r.status}: ${JSON.stringify(r.body).slice(0, 200)}`);
-  return String(id);
+  if (r.status !== 202 || typeof id !== "string" || !UUID.test(id)) throw new WorkflowError(`POST /jobs answered ${r.status}: ${JSON.stringify(r.body).slice(0, 200)}`);
+  return id;
 }
 
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+/** Job ids as SQL literals: they come from the api, and are checked to be uuids first. */
+const sqlIds = (ids: string[]) => ids.map((id) => `'${UUID.test(id) ? id : "invalid"}'`).join(",");
+
 async function job(ctx: WorkflowContext, id: string): Promise<Job> {
-  const r = await ctx.http("GET", `/jobs/${id}`, undefined, false);
+  const r = await ctx.http("GET", `/jobs/${id}`, { record: false });
   if (r.status !== 200) throw new WorkflowError(`GET /jobs/${id} answered ${r.status}`);
   return r.body as Job;
 }
@@ -28,7 +32,7 @@ async function job(ctx: WorkflowContext, id: string): Promise<Job> {
 async function settle(ctx: WorkflowContext, ids: string[], boundMs = ctx.queueBoundMs): Promise<{ jobs: Job[]; ms: number }> {
   const t0 = Date.now();
   let jobs: Job[] = [];
-  await within(boundMs, 300, async () => {
+  await within(boundMs, 500, async () => {
     jobs = await Promise.all(ids.map((id) => job(ctx, id)));
     return jobs.every((j) => j.status === "succeeded" || j.status === "failed") ? true : null;
   });
@@ -95,7 +99,7 @@ export const queueRetriesThenFails: Workflow = {
     if (j?.status !== "failed") return fail(`job ${id} is ${j?.status} after ${ctx.queueBoundMs + 30_000} ms, expected failed`);
     if (j.attempts !== 2) return fail(`job ${id} failed after ${j.attempts} attempt(s), expected 2 (maxAttempts)`);
     if (!j.lastError?.includes(reason)) return fail(`job ${id} failed without its error recorded (lastError: ${j.lastError})`);
-    const runs = await ctx.psql(`SELECT string_agg(attempt || ':' || coalesce(outcome, '?'), ',' ORDER BY attempt) FROM app.job_runs WHERE job_id = ${Number(id)}`);
+    const runs = await ctx.psql(`SELECT string_agg(attempt || ':' || coalesce(outcome, '?'), ',' ORDER BY attempt) FROM app.job_runs WHERE job_id = ${sqlIds([id])}`);
     return pass(`failed after 2 attempts (runs ${runs}) with lastError "${j.lastError}"`);
   },
 };
@@ -117,7 +121,7 @@ export const queueExclusive: Workflow = {
       const { jobs } = await settle(ctx, ids, 120_000);
       const notDone = jobs.filter((j) => j.status !== "succeeded");
       if (notDone.length) return fail(`${notDone.length} of ${ids.length} jobs did not succeed: ${summarize(jobs)}`);
-      const list = ids.map(Number).join(",");
+      const list = sqlIds(ids);
       const [runs, distinctJobs, workers, overlaps] = (
         await ctx.psql(`
           SELECT count(*), count(DISTINCT job_id), count(DISTINCT worker_id),

@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { REPO_ROOT } from "../manage/target.ts";
 import { testStack } from "../manage/testStack.ts";
 import { WORKFLOWS, runWorkflow } from "./index.ts";
+import { API_WORKFLOWS, apiAuthentication, apiHostAllowList, apiJobIsolation, apiLimits } from "./api.ts";
 import { backupRoundtrip, restoreRefusesExisting } from "./backup.ts";
 import { manageEnv } from "./env.ts";
 import { maintenancePartitions } from "./maintenance.ts";
@@ -82,6 +83,44 @@ describe("workflow checks on the real stack", () => {
     }
   });
 
+  it("the api checks fail, each for its own reason, against an api without its guard", async () => {
+    const unguarded = { ...s.target, files: [...s.target.files, fixture("unguarded-api.yaml")] };
+    const { compose } = await import("../docker.ts");
+    await compose(unguarded, ["up", "-d", "--no-deps", "--force-recreate", "--wait", "api"], { timeoutMs: 300_000 });
+    try {
+      const results = [];
+      for (const w of [apiAuthentication, apiHostAllowList, apiJobIsolation, apiLimits]) results.push(await check(w));
+      // the fake numbers every POST, the authentication check's included
+      expect(results.map((r) => `${r.id}: ${r.status}: ${r.message}`.replace(/job ids \d+, \d+/, "job ids N, N+1"))).toEqual([
+        "workflow/api-authentication: fail: GET /events/summary without a token answered 200, expected 401",
+        "workflow/api-host-allow-list: fail: GET /events/summary with Host rebind.attacker.example answered 200, expected 421",
+        "workflow/api-job-isolation: fail: job ids N, N+1 are not random uuids",
+        "workflow/api-limits: fail: " +
+          [
+            "a 17 KiB body answered 202, expected 413",
+            "GET /events/summary answered without an x-ratelimit-limit header (200): no rate limit is in force",
+            "500 requests at once were all served",
+            "a client that never finished its headers held the connection over 20000 ms (bound 15000 ms)",
+          ].join("; "),
+      ]);
+    } finally {
+      await compose(s.target, ["up", "-d", "--no-deps", "--force-recreate", "--wait", "api"], { timeoutMs: 300_000 });
+    }
+  });
+
+  it("api-limits fails when the rate limit is out of reach and a slow client may stay", async () => {
+    const loose = { ...s.target, files: [...s.target.files, fixture("loose-api.yaml")] };
+    const { compose } = await import("../docker.ts");
+    await compose(loose, ["up", "-d", "--no-deps", "--force-recreate", "--wait", "api"], { timeoutMs: 300_000 });
+    try {
+      const r = await check(apiLimits);
+      expect(r.status).toBe("fail");
+      expect(r.message).toBe("the rate limit of 100000 requests a second is more than one caller needs and more than apex can prove (at most 333)");
+    } finally {
+      await compose(s.target, ["up", "-d", "--no-deps", "--force-recreate", "--wait", "api"], { timeoutMs: 300_000 });
+    }
+  });
+
   it("valkey-persistence, memcached-roundtrip and pgbouncer-pools fail when their service is down", async () => {
     await s.compose(["pause", "valkey"]);
     await s.compose(["stop", "memcached", "pgbouncer"]);
@@ -117,6 +156,11 @@ describe("workflow checks against a Docker host that is not this machine", () =>
       const r = await runWorkflow(queueCompletes, s.target, REPO_ROOT);
       expect(r.status, r.message).toBe("pass");
       expect(r.evidence.some((e) => e.command?.[1]?.startsWith("api:http://127.0.0.1:8080/jobs"))).toBe(true);
+      // the guard's checks too: forged Host, bursts and the slow client, all from inside
+      for (const w of API_WORKFLOWS) {
+        const a = await runWorkflow(w, s.target, REPO_ROOT);
+        expect(`${a.id}: ${a.status}: ${a.message}`).toMatch(/: pass: /);
+      }
     } finally {
       if (saved === undefined) delete process.env.APEX_API_FROM;
       else process.env.APEX_API_FROM = saved;

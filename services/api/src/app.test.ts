@@ -11,16 +11,22 @@ import { createLog } from "./shared/log.ts";
 import { runProbes } from "./routes/health.ts";
 
 const CLOSED = "1"; // nothing listens on port 1
+const TOKEN = "t".repeat(40);
+const OTHER_TOKEN = "o".repeat(40);
+const TOKENS = `# callers\nverify ${TOKEN}\nother ${OTHER_TOKEN}\n`;
+const AUTH = { authorization: `Bearer ${TOKEN}` };
+const RATE = 30;
 let clients: Clients;
 let app: FastifyInstance;
 
 beforeAll(async () => {
   const cfg = loadApiConfig(
-    { PGHOST: "127.0.0.1", PGPORT: CLOSED, VALKEY_HOST: "127.0.0.1", VALKEY_PORT: CLOSED, MEMCACHED_SERVERS: `127.0.0.1:${CLOSED}` },
-    () => "test-secret",
+    { PGHOST: "127.0.0.1", PGPORT: CLOSED, VALKEY_HOST: "127.0.0.1", VALKEY_PORT: CLOSED, MEMCACHED_SERVERS: `127.0.0.1:${CLOSED}`, API_RATE_LIMIT_PER_SECOND: String(RATE) },
+    (path) => (path.endsWith("api_tokens") ? TOKENS : "test-secret"),
   );
   clients = createClients(cfg, createLog("api", "error", () => undefined));
   app = buildApp({
+    guard: cfg.guard,
     db: clients.pool,
     summaryCache: valkeyStore(clients.valkey),
     partitionsCache: memcachedStore(clients.memcached),
@@ -41,7 +47,7 @@ afterAll(async () => {
 });
 
 const post = (body: unknown) =>
-  app.inject({ method: "POST", url: "/jobs", payload: body as object });
+  app.inject({ method: "POST", url: "/jobs", payload: body as object, headers: AUTH });
 
 describe("POST /jobs validation", () => {
   it.each([
@@ -61,7 +67,7 @@ describe("POST /jobs validation", () => {
   });
 
   it("malformed JSON → 400, one line, no stack", async () => {
-    const res = await app.inject({ method: "POST", url: "/jobs", headers: { "content-type": "application/json" }, payload: "{task:" });
+    const res = await app.inject({ method: "POST", url: "/jobs", headers: { ...AUTH, "content-type": "application/json" }, payload: "{task:" });
     expect(res.statusCode).toBe(400);
     expect(res.body).not.toMatch(/\n|at .*\(/);
   });
@@ -78,31 +84,91 @@ describe("POST /jobs validation", () => {
 });
 
 describe("GET /jobs/:id", () => {
-  it("rejects an id that is neither a bigint nor a uuid", async () => {
-    const res = await app.inject({ method: "GET", url: "/jobs/1;drop" });
+  it.each(["1;drop", "42"])("rejects %s: ids are uuids, not counters", async (id) => {
+    const res = await app.inject({ method: "GET", url: `/jobs/${id}`, headers: AUTH });
     expect(res.statusCode).toBe(400);
   });
 
-  it("passes a numeric id through to the database", async () => {
-    const res = await app.inject({ method: "GET", url: "/jobs/42" });
+  it("passes a uuid through to the database", async () => {
+    const res = await app.inject({ method: "GET", url: "/jobs/6f1c9d1e-3b7a-4c52-9e0a-2d8f4b6a1c3e", headers: AUTH });
     expect(res.statusCode).toBe(503);
   });
 });
 
+describe("the guard", () => {
+  const routes = [
+    ["POST", "/jobs"],
+    ["GET", "/jobs/6f1c9d1e-3b7a-4c52-9e0a-2d8f4b6a1c3e"],
+    ["GET", "/events/summary"],
+    ["GET", "/partitions"],
+  ] as const;
+
+  it.each(routes)("%s %s without a token → 401 with a Bearer challenge", async (method, url) => {
+    const res = await app.inject({ method, url, ...(method === "POST" ? { payload: { task: "echo" } } : {}) });
+    expect(res.statusCode).toBe(401);
+    expect(res.json()).toEqual({ error: "unauthorized" });
+    expect(res.headers["www-authenticate"]).toBe('Bearer realm="apex"');
+  });
+
+  it.each([
+    ["a wrong token", `Bearer ${"x".repeat(40)}`],
+    ["a token one character short", `Bearer ${TOKEN.slice(1)}`],
+    ["another scheme", `Basic ${TOKEN}`],
+  ])("%s → 401", async (_what, authorization) => {
+    const res = await app.inject({ method: "GET", url: "/events/summary", headers: { authorization } });
+    expect(res.statusCode).toBe(401);
+  });
+
+  it("a listed token is let through (and meets the absent database)", async () => {
+    for (const token of [TOKEN, OTHER_TOKEN]) {
+      const res = await app.inject({ method: "GET", url: "/events/summary", headers: { authorization: `Bearer ${token}` } });
+      expect(res.statusCode).toBe(503);
+    }
+  });
+
+  it.each(["evil.example", "evil.example:8080", "127.0.0.1.evil.example", "api.evil.example"])("Host %s → 421 before anything else, /health included", async (host) => {
+    for (const url of ["/health", "/events/summary"]) {
+      const res = await app.inject({ method: "GET", url, headers: { ...AUTH, host } });
+      expect(res.statusCode).toBe(421);
+      expect(res.json()).toEqual({ error: "unknown host" });
+    }
+  });
+
+  it.each(["localhost:8080", "127.0.0.1:8080", "[::1]:8080", "api:8080", "API"])("Host %s is ours", async (host) => {
+    const res = await app.inject({ method: "GET", url: "/health", headers: { host } });
+    expect(res.statusCode).toBe(503); // backends away, but answered
+  });
+
+  it("a body over 16 KiB → 413", async () => {
+    const res = await post({ task: "echo", payload: { pad: "x".repeat(17 * 1024) } });
+    expect(res.statusCode).toBe(413);
+  });
+
+  it(`more than ${RATE} requests in a second from one caller → 429 with retry-after; another caller is not held back`, async () => {
+    const burst = await Promise.all(
+      Array.from({ length: RATE + 10 }, () => app.inject({ method: "GET", url: "/jobs/nope", headers: { authorization: `Bearer ${OTHER_TOKEN}` } })),
+    );
+    const limited = burst.filter((r) => r.statusCode === 429);
+    expect(limited.length).toBeGreaterThanOrEqual(10);
+    expect(limited[0]!.json()).toEqual({ error: "rate limit exceeded" });
+    expect(Number(limited[0]!.headers["retry-after"])).toBeGreaterThan(0);
+    expect(burst[0]!.headers["x-ratelimit-limit"]).toBe(String(RATE));
+    const mine = await app.inject({ method: "GET", url: "/jobs/nope", headers: AUTH });
+    expect(mine.statusCode).toBe(400);
+  });
+});
+
 describe("health and cached reads without backends", () => {
-  it("GET /health → 503 naming each failed backend", async () => {
+  it("GET /health (no token needed) → 503 naming each backend that is down, and nothing more", async () => {
     const res = await app.inject({ method: "GET", url: "/health" });
     expect(res.statusCode).toBe(503);
-    const { status, checks } = res.json();
-    expect(status).toBe("fail");
-    expect(Object.keys(checks).sort()).toEqual(["db", "memcached", "valkey"]);
-    for (const v of Object.values(checks)) expect(v).toMatch(/^fail: /);
-    expect(res.body).not.toContain("test-secret");
+    expect(res.json()).toEqual({ status: "fail", down: ["db", "valkey", "memcached"] });
+    expect(res.body).not.toMatch(/127\.0\.0\.1|ECONNREFUSED|test-secret/);
   });
 
   it("GET /events/summary and /partitions → 503 when postgres is away, even though the cache just missed", async () => {
     for (const url of ["/events/summary", "/partitions"]) {
-      const res = await app.inject({ method: "GET", url });
+      const res = await app.inject({ method: "GET", url, headers: AUTH });
       expect(res.statusCode).toBe(503);
       expect(res.json()).toEqual({ error: "database unavailable" });
     }

@@ -5,6 +5,7 @@ import { ConfigError } from "./shared/env.ts";
 const SECRETS: Record<string, string> = {
   "/run/secrets/app_db_password": "pg-pass\n",
   "/run/secrets/valkey_password": "vk-pass",
+  "/run/secrets/api_tokens": `verify ${"a".repeat(40)}\n`,
 };
 const readFrom = (files: Record<string, string>) => (path: string) => {
   if (path in files) return files[path]!;
@@ -23,7 +24,7 @@ describe("loadApiConfig", () => {
   it("reads secrets from the paths the *_FILE variables name, and trims one trailing newline", () => {
     const cfg = loadApiConfig(
       { PGPASSWORD_FILE: "/s/pg", VALKEY_PASSWORD_FILE: "/s/vk", PGHOST: "db", PGPORT: "5433", VALKEY_USERNAME: "apex" },
-      readFrom({ "/s/pg": "a b\n", "/s/vk": "x\n" }),
+      readFrom({ ...SECRETS, "/s/pg": "a b\n", "/s/vk": "x\n" }),
     );
     expect(cfg.pg).toMatchObject({ host: "db", port: 5433, password: "a b" });
     expect(cfg.valkey).toMatchObject({ username: "apex", password: "x" });
@@ -43,6 +44,17 @@ describe("loadApiConfig", () => {
   it("rejects a non-numeric or out-of-range port", () => {
     expect(() => loadApiConfig({ PORT: "80a" }, readFrom(SECRETS))).toThrow('PORT must be an integer, got "80a"');
     expect(() => loadApiConfig({ PGPORT: "70000" }, readFrom(SECRETS))).toThrow("PGPORT must be between 1 and 65535, got 70000");
+  });
+
+  it("guard defaults: the tokens file's callers, our own host names, 100 requests/s, 1000 open jobs", () => {
+    const { guard } = loadApiConfig({}, readFrom(SECRETS));
+    expect(guard.callers.map((c) => c.name)).toEqual(["verify"]);
+    expect([...guard.allowedHosts]).toEqual(["localhost", "127.0.0.1", "::1", "api"]);
+    expect(guard).toMatchObject({ ratePerSecond: 100, maxOpenJobs: 1000 });
+  });
+
+  it("a tokens file that lists nobody stops the api with a line naming the file", () => {
+    expect(() => loadApiConfig({}, readFrom({ ...SECRETS, "/run/secrets/api_tokens": "# nobody\n" }))).toThrow("/run/secrets/api_tokens: no caller is listed");
   });
 
   it("never puts a secret into an error message", () => {

@@ -1,6 +1,8 @@
 // api configuration from the environment; defaults match infra/compose.yaml.
 import { envInt, envString, pgSettings, secretFromFile, readFileUtf8, type Env, type PgSettings, type ReadFile } from "./shared/env.ts";
 import { parseLevel, type Level } from "./shared/log.ts";
+import { parseCallers, type Caller } from "./guard/callers.ts";
+import { parseAllowedHosts } from "./guard/hosts.ts";
 
 export interface ApiConfig {
   port: number;
@@ -13,7 +15,20 @@ export interface ApiConfig {
   summaryTtl: number;
   /** Seconds the memcached-cached /partitions lives. */
   partitionsTtl: number;
+  guard: GuardConfig;
 }
+
+export interface GuardConfig {
+  callers: Caller[];
+  /** Host header names the api answers to (DNS rebinding defence). */
+  allowedHosts: Set<string>;
+  /** Requests one caller may make per second (fixed window). */
+  ratePerSecond: number;
+  /** Jobs one caller may have queued or running at once. */
+  maxOpenJobs: number;
+}
+
+export const DEFAULT_ALLOWED_HOSTS = "localhost,127.0.0.1,::1,api";
 
 export function loadApiConfig(env: Env = process.env, read: ReadFile = readFileUtf8): ApiConfig {
   const username = envString(env, "VALKEY_USERNAME", "");
@@ -32,5 +47,11 @@ export function loadApiConfig(env: Env = process.env, read: ReadFile = readFileU
     memcachedServers: envString(env, "MEMCACHED_SERVERS", "memcached:11211"),
     summaryTtl: envInt(env, "SUMMARY_CACHE_TTL", 5, 1, 3600),
     partitionsTtl: envInt(env, "PARTITIONS_CACHE_TTL", 30, 1, 3600),
+    guard: {
+      callers: parseCallers(secretFromFile(env, "API_TOKENS_FILE", "/run/secrets/api_tokens", read), envString(env, "API_TOKENS_FILE", "/run/secrets/api_tokens")),
+      allowedHosts: parseAllowedHosts(envString(env, "API_ALLOWED_HOSTS", DEFAULT_ALLOWED_HOSTS)),
+      ratePerSecond: envInt(env, "API_RATE_LIMIT_PER_SECOND", 100, 1, 100_000),
+      maxOpenJobs: envInt(env, "API_MAX_OPEN_JOBS", 1000, 1, 1_000_000),
+    },
   };
 }

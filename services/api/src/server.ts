@@ -44,6 +44,7 @@ async function serve(): Promise<void> {
             : Promise.reject(new Error(`not connected (${clients.valkey.status})`)),
         memcached: () => clients.memcached.get("apex:health"),
       },
+      guard: cfg.guard,
     },
     {
       level: cfg.logLevel,
@@ -58,7 +59,7 @@ async function serve(): Promise<void> {
   onShutdown(log, () => app.close().then(() => clients.close()), { doing: "shutting down", limitMs: SHUTDOWN_LIMIT_MS });
 
   await app.listen({ port: cfg.port, host: cfg.host });
-  log.info("listening", { port: cfg.port, pg: `${cfg.pg.host}:${cfg.pg.port}`, valkey: `${cfg.valkey.host}:${cfg.valkey.port}`, memcached: cfg.memcachedServers });
+  log.info("listening", { port: cfg.port, pg: `${cfg.pg.host}:${cfg.pg.port}`, valkey: `${cfg.valkey.host}:${cfg.valkey.port}`, memcached: cfg.memcachedServers, callers: cfg.guard.callers.map((c) => c.name) });
 }
 
 async function main(): Promise<void> {

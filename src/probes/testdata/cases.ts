@@ -20,5 +20,7 @@ export function loadCase(name: string): ServiceFacts {
     declared: declaredFacts(JSON.parse(read(name, "service.json"))),
     inspect,
     gathered: parseGather(read(name, "gather.txt"), { ...meta, stderr: "" }),
+    // captured alone, with no other service to be cut off from: nothing to try
+    reach: { command: [], attempts: [] },
   };
 }

@@ -1,4 +1,6 @@
 // GET /health: 200 only when postgres (via pgbouncer), valkey and memcached all answer.
+// Unauthenticated (the healthcheck and a load balancer ask it), so it says up or down and
+// which backend is down, never why: the reasons (addresses, error texts) go to the log.
 import type { FastifyInstance } from "fastify";
 
 export type Probe = () => Promise<unknown>;
@@ -26,9 +28,10 @@ function withTimeout<T>(p: Promise<T>, ms: number): Promise<T> {
 }
 
 export function registerHealthRoute(app: FastifyInstance, probes: Record<string, Probe>, timeoutMs = 1500): void {
-  app.get("/health", { logLevel: "warn" }, async (_req, reply) => {
+  app.get("/health", { logLevel: "warn" }, async (req, reply) => {
     const checks = await runProbes(probes, timeoutMs);
-    const ok = Object.values(checks).every((v) => v === "ok");
-    return reply.code(ok ? 200 : 503).send({ status: ok ? "ok" : "fail", checks });
+    const down = Object.keys(checks).filter((k) => checks[k] !== "ok");
+    if (down.length) req.log.warn({ checks }, "health: backend down");
+    return reply.code(down.length ? 503 : 200).send(down.length ? { status: "fail", down } : { status: "ok" });
   });
 }

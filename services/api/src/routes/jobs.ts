@@ -1,6 +1,11 @@
 // POST /jobs enqueues, GET /jobs/:id reads status. The app.jobs row and the
 // graphile-worker job are created in one transaction, with job key = app job id, so a job
 // exists in both places or in neither.
+//
+// Job ids are random uuids, and a job belongs to the caller that created it: another
+// caller's id answers 404, the same as an id that names nothing. A caller may have
+// `maxOpenJobs` jobs queued or running; sleeps longer than SLOW_SLEEP_MS share one named
+// queue, so they run one at a time and cannot take every worker slot.
 import type { FastifyInstance } from "fastify";
 import type pg from "pg";
 
@@ -31,8 +36,15 @@ export const enqueueSchema = {
   },
 } as const;
 
-// bigint identity or uuid: the route accepts both shapes, postgres decides (22P02 → 404).
-export const JOB_ID_PATTERN = "^([1-9][0-9]{0,18}|[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12})$";
+export const JOB_ID_PATTERN = "^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$";
+/** graphile-worker runs the jobs of one named queue one at a time. */
+export const SLOW_QUEUE = "apex-slow";
+export const SLOW_SLEEP_MS = 1000;
+
+export function queueFor(body: EnqueueBody): string | null {
+  const ms = (body.payload as { ms?: number } | undefined)?.ms ?? 0;
+  return body.task === "sleep" && ms > SLOW_SLEEP_MS ? SLOW_QUEUE : null;
+}
 
 interface EnqueueBody {
   task: (typeof TASKS)[number];
@@ -50,7 +62,7 @@ export interface JobView {
   result: unknown;
 }
 
-export function registerJobRoutes(app: FastifyInstance, db: pg.Pool): void {
+export function registerJobRoutes(app: FastifyInstance, db: pg.Pool, maxOpenJobs: number): void {
   app.post<{ Body: EnqueueBody }>("/jobs", { schema: { body: enqueueSchema } }, async (req, reply) => {
     const { task } = req.body;
     const payload = JSON.stringify(req.body.payload ?? null);
@@ -58,18 +70,28 @@ export function registerJobRoutes(app: FastifyInstance, db: pg.Pool): void {
     const client = await db.connect();
     try {
       await client.query("BEGIN");
+      // One enqueue per caller at a time, so the count below cannot be raced past the quota.
+      await client.query("SELECT pg_advisory_xact_lock(hashtextextended('apex.jobs:' || $1, 0))", [req.caller]);
+      const open = await client.query<{ n: string }>(
+        "SELECT count(*) AS n FROM app.jobs WHERE caller = $1 AND status IN ('queued', 'running')",
+        [req.caller],
+      );
+      if (Number(open.rows[0]!.n) >= maxOpenJobs) {
+        await client.query("ROLLBACK");
+        return reply.code(429).send({ error: `too many open jobs (at most ${maxOpenJobs} queued or running per caller)` });
+      }
       const { rows } = await client.query<{ id: string }>(
-        `INSERT INTO app.jobs (task, payload, status, attempts, max_attempts)
-         VALUES ($1, $2, 'queued', 0, $3) RETURNING id::text AS id`,
-        [task, payload, maxAttempts],
+        `INSERT INTO app.jobs (caller, task, payload, status, attempts, max_attempts)
+         VALUES ($1, $2, $3, 'queued', 0, $4) RETURNING id::text AS id`,
+        [req.caller, task, payload, maxAttempts],
       );
       const id = rows[0]!.id;
       await client.query(
-        `SELECT graphile_worker.add_job($1::text, $2::json, job_key => $3::text, max_attempts => $4::int)`,
-        [task, payload, id, maxAttempts],
+        `SELECT graphile_worker.add_job($1::text, $2::json, job_key => $3::text, max_attempts => $4::int, queue_name => $5::text)`,
+        [task, payload, id, maxAttempts, queueFor(req.body)],
       );
       await client.query("COMMIT");
-      req.log.info({ jobId: id, task }, "job enqueued");
+      req.log.info({ jobId: id, task, caller: req.caller }, "job enqueued");
       return reply.code(202).send({ id });
     } catch (err) {
       await client.query("ROLLBACK").catch(() => undefined);
@@ -87,19 +109,11 @@ export function registerJobRoutes(app: FastifyInstance, db: pg.Pool): void {
       },
     },
     async (req, reply) => {
-      let rows: Array<Record<string, unknown>>;
-      try {
-        ({ rows } = await db.query(
-          `SELECT id::text AS id, task, status::text AS status, attempts, max_attempts, last_error, result
-             FROM app.jobs WHERE id = $1`,
-          [req.params.id],
-        ));
-      } catch (err) {
-        // an id the column cannot hold (uuid for a bigint, or beyond bigint) names no job
-        const code = (err as { code?: string }).code;
-        if (code === "22P02" || code === "22003") rows = [];
-        else throw err;
-      }
+      const { rows } = await db.query(
+        `SELECT id::text AS id, task, status::text AS status, attempts, max_attempts, last_error, result
+           FROM app.jobs WHERE id = $1 AND caller = $2`,
+        [req.params.id, req.caller],
+      );
       const row = rows[0];
       if (!row) return reply.code(404).send({ error: "job not found" });
       return toJobView(row);
