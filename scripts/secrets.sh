@@ -62,7 +62,7 @@ put() {
   fi
 }
 
-for name in postgres_password owner_db_password app_db_password backup_db_password valkey_password pghero_password pghero_db_password; do
+for name in postgres_password owner_db_password app_db_password backup_db_password valkey_password pghero_password pghero_db_password pgbouncer_stats_password; do
   ensure_password "$name"
 done
 
@@ -96,8 +96,12 @@ read_secret valkey_password | put 1000 valkey_password
 read_secret api_tokens | put 1000 api_tokens
 
 # pgbouncer (1001): its auth_file. Plain text, because pgbouncer also logs in to postgres
-# with it (SCRAM to the server); readable by uid 1001 only.
-printf '"apex_app" "%s"\n' "$(read_secret app_db_password)" | put 1001 pgbouncer_userlist
+# with it (SCRAM to the server); readable by uid 1001 only. apex_stats exists only here: it
+# may read pgbouncer's SHOW console (stats_users) and reaches no database.
+{
+  printf '"apex_app" "%s"\n' "$(read_secret app_db_password)"
+  printf '"apex_stats" "%s"\n' "$(read_secret pgbouncer_stats_password)"
+} | put 1001 pgbouncer_userlist
 
 # valkey (1002): the ACL holds only the password's sha256; the healthcheck needs the password.
 # The app user is "default" (AUTH <password>), allowed what the api's caches use (GET, SET

@@ -67,6 +67,14 @@ describe("database privileges: no path from the app role to the superuser", () =
     expect(w.stderr).toMatch(/permission denied for table jobs/);
   });
 
+  it("pghero reads statistics (pg_monitor), never rows: no schema, no table of the app", async () => {
+    expect(
+      await s.psql(`SELECT has_schema_privilege('pghero', 'app', 'USAGE'), has_schema_privilege('pghero', 'partman', 'USAGE'),
+                           has_table_privilege('pghero', 'app.jobs', 'SELECT'), has_table_privilege('pghero', 'app.events', 'SELECT'),
+                           pg_has_role('pghero', 'pg_monitor', 'USAGE')`),
+    ).toBe("f|f|f|f|t");
+  });
+
   it("a hostile dump's code never runs as a superuser: verify restores it unprivileged, restore refuses it", async () => {
     // What apex_app could plant before the fix, planted here by the superuser on its behalf:
     // a function owned by apex_app behind a CHECK constraint of a table with a row.

@@ -28,8 +28,8 @@ GRANT ALL ON SCHEMA partman TO apex_partman;
 GRANT ALL ON ALL TABLES IN SCHEMA partman TO apex_partman;
 GRANT EXECUTE ON ALL FUNCTIONS IN SCHEMA partman TO apex_partman;
 GRANT EXECUTE ON ALL PROCEDURES IN SCHEMA partman TO apex_partman;
--- The app has no business in partman (GET /partitions reads pg_inherits); pghero may look.
-GRANT USAGE ON SCHEMA partman TO pghero;
+-- The app has no business in partman (GET /partitions reads pg_inherits). Nor has pghero
+-- in any schema: it reads statistics (pg_monitor), never rows.
 
 -- The app's schemas are made here, owned by apex_owner; the app gets USAGE and data
 -- privileges only. apex_partman creates the event partitions in schema app.
@@ -37,7 +37,6 @@ CREATE SCHEMA app AUTHORIZATION apex_owner;
 CREATE SCHEMA graphile_worker AUTHORIZATION apex_owner;
 GRANT USAGE ON SCHEMA app, graphile_worker TO apex_app;
 GRANT USAGE, CREATE ON SCHEMA app TO apex_partman;
-GRANT USAGE ON SCHEMA app TO pghero;
 -- Whatever apex_owner creates later (graphile-worker's migrations in db_migrate) is the
 -- app's to use, never to alter.
 ALTER DEFAULT PRIVILEGES FOR ROLE apex_owner IN SCHEMA app, graphile_worker
@@ -60,7 +59,6 @@ CREATE TABLE app.events (
 CREATE INDEX events_created_at_idx ON app.events (created_at);
 ALTER TABLE app.events OWNER TO apex_partman;
 GRANT SELECT, INSERT, UPDATE, DELETE ON app.events TO apex_app;
-GRANT SELECT ON app.events TO pghero;
 
 SET ROLE apex_partman;
 SELECT partman.create_parent(
@@ -111,4 +109,3 @@ CREATE TABLE app.job_runs (
 );
 RESET ROLE;
 
-GRANT SELECT ON app.jobs, app.job_runs TO pghero;

@@ -70,6 +70,8 @@ export interface GatheredFacts {
   cgroup?: Record<string, string>;
   cgroupLines?: string[];
   sockets?: string[];
+  /** PID 1's "Max core file size" (/proc/1/limits): "0", a number of bytes, or "unlimited" */
+  coreLimit?: { soft: string; hard: string; line: string };
   /** TCP ports listening in the container's network namespace */
   listening?: ListenFact[];
   unavailable: Record<string, string>; // section -> reason

@@ -97,6 +97,9 @@ while IFS= read -r l; do printf 'proc1 %s\n' "$l"; done < /proc/1/cgroup
 sec sock
 [ -n "$NR" ] && echo "$NR"
 for f in /var/run/docker.sock /run/docker.sock; do [ -e "$R$f" ] && printf 'exists %s\n' "$f"; done
+# PID 1's core dump limit: a core file is the process's memory (its secrets) on disk.
+sec limits
+while IFS= read -r l; do case $l in "Max core file size"*) printf '%s\n' "$l";; esac; done < /proc/1/limits
 # TCP sockets listening in the container's network namespace (hex local address:port), so
 # the other containers' probes know which ports of this one they must not reach.
 sec listen

@@ -173,6 +173,11 @@ export function parseGather(
   }
   const sock = s.get("sock");
   if (!unavailable("sock", sock) && sock) g.sockets = sock.filter((l) => l.startsWith("exists ")).map((l) => l.slice(7));
+  const limits = s.get("limits");
+  if (!unavailable("limits", limits) && limits) {
+    const m = /^Max core file size\s+(\S+)\s+(\S+)/.exec(limits[0] ?? "");
+    if (m) g.coreLimit = { soft: m[1]!, hard: m[2]!, line: limits[0]! };
+  }
   const listen = s.get("listen");
   if (!unavailable("listen", listen) && listen) {
     const seen = new Map<string, ListenFact>();

@@ -55,7 +55,7 @@ describe("apex probe on real containers", () => {
   it("maps every container to its compose service and probes all of them", () => {
     const services = new Set(results.map((r) => r.service));
     expect([...services].sort()).toEqual([
-      "app-foreign-owner", "cap-add-sysadmin", "caps-kept", "docker-sock", "image-volume", "intact", "nnp-missing", "no-memory-limit", "no-pids-limit", "noshell",
+      "app-foreign-owner", "cap-add-sysadmin", "caps-kept", "core-dumps", "docker-sock", "image-volume", "intact", "nnp-missing", "no-memory-limit", "no-pids-limit", "noshell",
       "noshell-named-user", "root-drop-setpriv", "root-drop-su", "root-user", "seccomp-unconfined", "setuid-kept", "tmpfs-root-owned", "unhealthy",
       "world-writable", "writable-root",
     ]);
@@ -179,6 +179,14 @@ describe("apex probe on real containers", () => {
   it("cap_add: [SYS_ADMIN] that only compose declares is unjustified (the exemption case is in the CLI test)", () => {
     expect(onlyFails("cap-add-sysadmin")).toEqual(["runtime/cap-bnd-justified"]);
     expect(get("cap-add-sysadmin", "runtime/cap-bnd-justified").message).toMatch(/unjustified SYS_ADMIN.*cap_add SYS_ADMIN has no recorded exemption/);
+  });
+
+  it("core dumps possible: the hard core limit is unlimited", () => {
+    const r = get("core-dumps", "runtime/core-dumps-off");
+    expect(r.status).toBe("fail");
+    expect(r.message).toBe("core dumps possible: limit 0 soft, unlimited hard");
+    expect(ev(r)).toMatch(/Max core file size\s+0\s+unlimited/);
+    expect(get("intact", "runtime/core-dumps-off").status).toBe("pass");
   });
 
   it("docker.sock mounted", () => {

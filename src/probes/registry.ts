@@ -7,6 +7,7 @@ import { resultOf } from "../result.ts";
 import { appOwnership } from "./app-ownership.ts";
 import { capBndJustified } from "./cap-bnd-justified.ts";
 import { capEffZero } from "./cap-eff-zero.ts";
+import { coreDumpsOff } from "./core-dumps-off.ts";
 import { healthy } from "./healthy.ts";
 import { inspectAgrees } from "./inspect-agrees.ts";
 import { memoryLimit } from "./memory-limit.ts";
@@ -36,6 +37,7 @@ export const PROBES: Probe[] = [
   noSetuid,
   pidsLimit,
   memoryLimit,
+  coreDumpsOff,
   noDockerSocket,
   networkIsolation,
   healthy,

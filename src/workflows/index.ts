@@ -13,13 +13,13 @@ import { WorkflowContext } from "./context.ts";
 import { maintenancePartitions } from "./maintenance.ts";
 import { manageEnv } from "./env.ts";
 import { queueCompletes, queueDrains, queueExclusive, queueRetriesThenFails, queueSurvivesRestart } from "./queue.ts";
-import { memcachedRoundtrip, pgbouncerPools, valkeyPersistence } from "./services.ts";
+import { memcachedRoundtrip, pgbouncerPools, valkeyAcl, valkeyPersistence } from "./services.ts";
 import type { Workflow } from "./workflow.ts";
 
 export const WORKFLOW_GROUPS: Workflow[][] = [
   [queueCompletes, queueRetriesThenFails, queueExclusive, queueDrains, queueSurvivesRestart],
   [backupRoundtrip, restoreRefusesExisting, maintenancePartitions],
-  [manageEnv, valkeyPersistence, memcachedRoundtrip, pgbouncerPools],
+  [manageEnv, valkeyPersistence, valkeyAcl, memcachedRoundtrip, pgbouncerPools],
   API_WORKFLOWS,
 ];
 

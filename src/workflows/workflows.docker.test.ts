@@ -1,6 +1,9 @@
 // Every workflow check on the real stack: each fails when its part is broken on purpose,
 // and all pass on the intact stack.
-import { resolve } from "node:path";
+import { createHash } from "node:crypto";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { REPO_ROOT } from "../manage/target.ts";
 import { testStack } from "../manage/testStack.ts";
@@ -10,7 +13,7 @@ import { backupRoundtrip, restoreRefusesExisting } from "./backup.ts";
 import { manageEnv } from "./env.ts";
 import { maintenancePartitions } from "./maintenance.ts";
 import { queueCompletes, queueDrains, queueExclusive, queueRetriesThenFails, queueSurvivesRestart } from "./queue.ts";
-import { memcachedRoundtrip, pgbouncerPools, valkeyPersistence } from "./services.ts";
+import { memcachedRoundtrip, pgbouncerPools, valkeyAcl, valkeyPersistence } from "./services.ts";
 import type { Workflow } from "./workflow.ts";
 
 const fixture = (name: string) => resolve(REPO_ROOT, "src/workflows/testdata", name);
@@ -118,6 +121,36 @@ describe("workflow checks on the real stack", () => {
       expect(r.message).toBe("the rate limit of 100000 requests a second is more than one caller needs and more than apex can prove (at most 333)");
     } finally {
       await compose(s.target, ["up", "-d", "--no-deps", "--force-recreate", "--wait", "api"], { timeoutMs: 300_000 });
+    }
+  });
+
+  it("valkey-acl fails when the app's user may do everything (the ACL before the fix)", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "apex-acl-"));
+    const hash = createHash("sha256").update(readFileSync(join(REPO_ROOT, "infra/secrets/valkey_password"), "utf8").trim()).digest("hex");
+    writeFileSync(join(dir, "wide.acl"), `user default on #${hash} ~* &* +@all -@dangerous +bgsave +lastsave +info\n`, { mode: 0o444 });
+    writeFileSync(join(dir, "wide.yaml"), `secrets:\n  valkey_users.acl:\n    file: ${join(dir, "wide.acl")}\n`);
+    const wide = { ...s.target, files: [...s.target.files, join(dir, "wide.yaml")] };
+    const { compose } = await import("../docker.ts");
+    try {
+      await compose(wide, ["up", "-d", "--no-deps", "--force-recreate", "--wait", "valkey"], { timeoutMs: 300_000 });
+      const r = await check(valkeyAcl);
+      expect(r.status).toBe("fail");
+      expect(r.message).toMatch(/^the app's user may run EVAL, FUNCTION, GET \(answered /);
+    } finally {
+      await compose(s.target, ["up", "-d", "--no-deps", "--force-recreate", "--wait", "valkey"], { timeoutMs: 300_000 });
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it("pgbouncer-pools fails when the app may read pgbouncer's console", async () => {
+    const wide = { ...s.target, files: [...s.target.files, fixture("pgbouncer-wide.yaml")] };
+    const { compose } = await import("../docker.ts");
+    try {
+      await compose(wide, ["up", "-d", "--no-deps", "--force-recreate", "--wait", "pgbouncer"], { timeoutMs: 300_000 });
+      const r = await check(pgbouncerPools);
+      expect(`${r.status}: ${r.message}`).toBe("fail: apex_app may read pgbouncer's console (SHOW POOLS): it must not be in stats_users or admin_users");
+    } finally {
+      await compose(s.target, ["up", "-d", "--no-deps", "--force-recreate", "--wait", "pgbouncer"], { timeoutMs: 300_000 });
     }
   });
 

@@ -121,6 +121,31 @@ describe("api + worker on the hardened stack", () => {
     expect(mustSucceed(await docker(["inspect", "--format", "{{.State.ExitCode}}", container]), "inspect").stdout.trim()).toBe("0");
   });
 
+  it("a caller past its quota of open jobs is refused (429) while another caller is not; long sleeps queue one at a time", async () => {
+    const small: ComposeTarget = { ...t, files: [...t.files, join(repo, "services/worker/src/testdata/small-quota.yaml")] };
+    mustSucceed(await compose(t, ["stop", "worker"]), "stop worker");
+    mustSucceed(await compose(small, ["up", "--detach", "--no-build", "--no-deps", "--wait", "api"]), "api with a quota of 3");
+    try {
+      for (let i = 0; i < 3; i++) await enqueue({ task: "sleep", payload: { ms: 1500 } });
+      const refused = await fetch(`${base}/jobs`, { method: "POST", headers: { ...AUTH, "content-type": "application/json" }, body: '{"task":"echo"}' });
+      expect(refused.status).toBe(429);
+      expect(await refused.json()).toEqual({ error: "too many open jobs (at most 3 queued or running per caller)" });
+      const theirs = await fetch(`${base}/jobs`, { method: "POST", headers: { authorization: `Bearer ${other!.token}`, "content-type": "application/json" }, body: '{"task":"echo"}' });
+      expect(theirs.status).toBe(202);
+      // the three long sleeps share graphile-worker's named queue: they never overlap
+      mustSucceed(await compose(t, ["start", "worker"]), "start worker");
+      await expect.poll(async () => sql("SELECT count(*) FROM app.jobs WHERE status IN ('queued', 'running')"), { timeout: 60_000, interval: 500 }).toBe("0");
+      expect(
+        await sql(`SELECT count(*) FROM app.job_runs a JOIN app.job_runs b ON a.id < b.id
+                     JOIN app.jobs ja ON ja.id = a.job_id JOIN app.jobs jb ON jb.id = b.job_id
+                    WHERE ja.task = 'sleep' AND jb.task = 'sleep' AND (ja.payload->>'ms')::int > 1000 AND (jb.payload->>'ms')::int > 1000
+                      AND tstzrange(a.started_at, a.finished_at) && tstzrange(b.started_at, b.finished_at)`),
+      ).toBe("0");
+    } finally {
+      mustSucceed(await compose(t, ["up", "--detach", "--no-build", "--no-deps", "--wait", "api", "worker"]), "api as it was");
+    }
+  });
+
   it("a job enqueued while no worker runs is done after the worker restarts", async () => {
     const id = await enqueue({ task: "echo", payload: "while stopped" });
     await new Promise((r) => setTimeout(r, 1000));

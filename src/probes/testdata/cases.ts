@@ -14,12 +14,13 @@ export const CASES = [
 export function loadCase(name: string): ServiceFacts {
   const meta = JSON.parse(read(name, "meta.json"));
   const inspect = inspectFacts(JSON.parse(read(name, "inspect.json")));
+  const gathered = parseGather(read(name, "gather.txt"), { ...meta, stderr: "" });
   return {
     service: name,
     container: inspect.name,
     declared: declaredFacts(JSON.parse(read(name, "service.json"))),
     inspect,
-    gathered: parseGather(read(name, "gather.txt"), { ...meta, stderr: "" }),
+    gathered,
     // captured alone, with no other service to be cut off from: nothing to try
     reach: { command: [], attempts: [] },
   };
