@@ -4,6 +4,7 @@
 import type { CommonOptions } from "../cli.ts";
 import { EXIT_FAIL, EXIT_PASS } from "../errors.ts";
 import { runPolicy } from "../policy.ts";
+import { serviceLocations } from "../sources/composeRaw.ts";
 import { buildReport } from "../report/build.ts";
 import { writeReport } from "../report/index.ts";
 import { loadSecretValues, redact, secretDirsOf, useSecrets } from "../redact.ts";
@@ -43,6 +44,7 @@ export async function run(opts: PolicyCliOptions): Promise<number> {
     checks,
     composeFiles: opts.compose,
     project: opts.projectName,
+    serviceLocations: serviceLocations(target.files, process.cwd()),
     phases: [{ name: "policy", status: checks.some((c) => c.status === "fail") ? "fail" : "pass", durationMs }],
   });
   const paths = writeReport(report, opts.format, opts.out);

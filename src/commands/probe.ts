@@ -6,6 +6,7 @@ import { applyExemptions, loadExemptions } from "../exemptions.ts";
 import { evaluateCollected } from "../probe.ts";
 import { runDatabaseChecks } from "../database.ts";
 import { collect } from "../probes/collect.ts";
+import { serviceLocations } from "../sources/composeRaw.ts";
 import { buildReport } from "../report/build.ts";
 import { loadResolvedCompose } from "../sources/compose.ts";
 import { loadSecretValues, redact, redactDeep, secretDirsOf, useSecrets } from "../redact.ts";
@@ -41,6 +42,7 @@ export async function run(opts: ProbeOptions): Promise<number> {
     checks,
     composeFiles: opts.compose,
     project,
+    serviceLocations: serviceLocations(target.files, process.cwd()),
     phases: [{ name: "probe", status: failed ? "fail" : "pass", durationMs: Math.round(performance.now() - t0) }],
   }), secrets);
   const files = writeReport(report, opts.format, opts.out);

@@ -8,6 +8,7 @@ import { EXIT_FAIL, EXIT_PASS } from "../errors.ts";
 import { loadResolvedCompose, type ResolvedCompose } from "../sources/compose.ts";
 import { createProgress } from "../progress.ts";
 import { clip, loadSecretValues, redact, redactDeep, secretDirsOf, useSecrets } from "../redact.ts";
+import { serviceLocations } from "../sources/composeRaw.ts";
 import { buildReport } from "../report/build.ts";
 import { renderers, writeReport } from "../report/index.ts";
 import { STACK_CHECKS, stackResult } from "../stack/checks.ts";
@@ -237,7 +238,7 @@ export async function runVerify(opts: VerifyOptions): Promise<VerifyOutcome> {
   }
 
   const report = redactDeep(
-    buildReport({ command: "verify", startedAt, checks: r.checks.filter((c) => selected(opts.selection, c.id)), phases: progress.phases, composeFiles: opts.compose, project, extra: r.extra }),
+    buildReport({ command: "verify", startedAt, checks: r.checks.filter((c) => selected(opts.selection, c.id)), phases: progress.phases, composeFiles: opts.compose, project, extra: r.extra, serviceLocations: serviceLocations(r.target.files, process.cwd()) }),
     secrets,
   );
   const files = writeReport(report, opts.format, opts.out);

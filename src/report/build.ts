@@ -1,7 +1,7 @@
 // Assemble a Report from the results of one run. Status is derived, never set by hand:
 // the run fails when any check failed (waived and skipped checks do not fail it).
 import { execFileSync } from "node:child_process";
-import type { CheckResult, CheckStatus, PhaseTiming, Report } from "../types.ts";
+import type { CheckResult, CheckStatus, Location, PhaseTiming, Report } from "../types.ts";
 
 export interface ReportInput {
   command: string;
@@ -11,6 +11,13 @@ export interface ReportInput {
   composeFiles: string[];
   project?: string;
   extra?: Partial<Pick<Report, "toolVersions" | "images" | "matrix">>;
+  /** Each service's line in the compose file, for the results that carry no location. */
+  serviceLocations?: Record<string, Location>;
+}
+
+/** A result without a location of its own points at its service's declaration. */
+export function locate(checks: CheckResult[], at: Record<string, Location> = {}): CheckResult[] {
+  return checks.map((c) => (c.location || !c.service || !at[c.service] ? c : { ...c, location: at[c.service] }));
 }
 
 export function summarize(checks: CheckResult[]): Record<CheckStatus, number> {
@@ -57,6 +64,6 @@ export function buildReport(input: ReportInput): Report {
     phases,
     summary,
     ...input.extra,
-    checks: sortChecks(input.checks),
+    checks: sortChecks(locate(input.checks, input.serviceLocations)),
   };
 }

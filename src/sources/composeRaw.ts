@@ -116,3 +116,17 @@ function readService(
     }
   }
 }
+
+/**
+ * Where each service is declared (its key's line in the first compose file that names it):
+ * the location of a result that has none of its own (runtime, database, workflow checks),
+ * so that every report format can point at the service. Empty when a file cannot be read:
+ * the run reports that failure elsewhere.
+ */
+export function serviceLocations(files: string[], repoRoot: string): Record<string, Location> {
+  try {
+    return Object.fromEntries(Object.entries(readRawCompose(files, repoRoot).services).map(([name, f]) => [name, f.location]));
+  } catch {
+    return {};
+  }
+}
