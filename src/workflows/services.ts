@@ -46,7 +46,10 @@ export const valkeyPersistence: Workflow = {
 // Each line one command, through one valkey-cli reading stdin: what a compromised api
 // would try with the cache's password (none of it changes data, should the ACL let it
 // through), and the three things the api itself does.
-const ACL_REFUSED = ['EVAL "return 1" 0', "FUNCTION LIST", "ACL LIST", "CONFIG GET maxmemory", "KEYS *", "GET session:other-app", "DEBUG SLEEP 0", "MODULE LIST"];
+const ACL_REFUSED = ['EVAL "return 1" 0', "FUNCTION LIST", "ACL LIST", "CONFIG GET maxmemory", "KEYS *", "GET session:other-app", "MODULE LIST"];
+// One valkey-cli per stdin line, each answer after a marker line: replies of any shape
+// (errors, empty arrays, several lines) stay with their command.
+const ONE_PER_LINE = `while IFS= read -r line; do echo @@apex; printf '%s\\n' "$line" | REDISCLI_AUTH="$(cat /run/secrets/valkey_password)" valkey-cli --no-auth-warning; done`;
 const ACL_ALLOWED = ["PING", "SET apex:workflow:acl ok EX 30", "GET apex:workflow:acl"];
 
 export const valkeyAcl: Workflow = {
@@ -61,11 +64,12 @@ export const valkeyAcl: Workflow = {
   },
   async run(ctx) {
     const input = [...ACL_REFUSED, ...ACL_ALLOWED].join("\n") + "\n";
-    const r = await ctx.mustCompose(["exec", "-T", "valkey", "sh", "-c", VALKEY_CLI, "valkey-cli"], { input, note: "each command as the app's user" });
-    const answers = r.stdout.split("\n");
+    const r = await ctx.mustCompose(["exec", "-T", "valkey", "sh", "-c", ONE_PER_LINE], { input, note: "each command as the app's user" });
+    const answers = r.stdout.split("@@apex\n").slice(1).map((a) => a.trim());
     if (answers.length < ACL_REFUSED.length + ACL_ALLOWED.length) throw new WorkflowError(`valkey-cli answered ${answers.length} lines for ${ACL_REFUSED.length + ACL_ALLOWED.length} commands`);
-    const allowedWrongly = ACL_REFUSED.filter((_, i) => !/NOPERM/.test(answers[i]!));
-    if (allowedWrongly.length) return fail(`the app's user may run ${allowedWrongly.map((c) => c.split(" ")[0]).join(", ")} (answered ${answers[ACL_REFUSED.indexOf(allowedWrongly[0]!)]!.slice(0, 80)})`);
+    const allowedWrongly = ACL_REFUSED.filter((_, i) => !/^NOPERM\b/.test(answers[i]!));
+    if (allowedWrongly.length)
+      return fail(`the app's user may run ${allowedWrongly.map((c) => c.split(" ")[0]).join(", ")} (${allowedWrongly[0]} answered "${answers[ACL_REFUSED.indexOf(allowedWrongly[0]!)]!.split("\n")[0]!.slice(0, 80)}")`);
     const [ping, set, get] = answers.slice(ACL_REFUSED.length);
     if (ping !== "PONG" || set !== "OK" || get !== "ok") return fail(`the api's own commands were refused: PING ${ping}, SET ${set}, GET ${get}`);
     return pass(`${ACL_REFUSED.length} commands refused (NOPERM): ${ACL_REFUSED.map((c) => c.split(" ")[0]).join(", ")}; PING, SET and GET on apex: keys answered`);

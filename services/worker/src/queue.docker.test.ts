@@ -52,9 +52,14 @@ beforeAll(async () => {
   services = mustSucceed(await compose(t, ["config", "--services"]), "compose config").stdout.split("\n").filter(Boolean);
   mustSucceed(await up(t), "compose up");
   await ready();
+  await findApi();
+});
+
+/** The api's published port is ephemeral: it changes whenever the api is recreated. */
+async function findApi(): Promise<void> {
   const port = mustSucceed(await compose(t, ["port", "api", "8080"]), "compose port").stdout.trim();
   base = `http://${port}`;
-});
+}
 
 afterAll(async () => {
   await down(t);
@@ -125,6 +130,7 @@ describe("api + worker on the hardened stack", () => {
     const small: ComposeTarget = { ...t, files: [...t.files, join(repo, "services/worker/src/testdata/small-quota.yaml")] };
     mustSucceed(await compose(t, ["stop", "worker"]), "stop worker");
     mustSucceed(await compose(small, ["up", "--detach", "--no-build", "--no-deps", "--wait", "api"]), "api with a quota of 3");
+    await findApi();
     try {
       for (let i = 0; i < 3; i++) await enqueue({ task: "sleep", payload: { ms: 1500 } });
       const refused = await fetch(`${base}/jobs`, { method: "POST", headers: { ...AUTH, "content-type": "application/json" }, body: '{"task":"echo"}' });
@@ -143,6 +149,7 @@ describe("api + worker on the hardened stack", () => {
       ).toBe("0");
     } finally {
       mustSucceed(await compose(t, ["up", "--detach", "--no-build", "--no-deps", "--wait", "api", "worker"]), "api as it was");
+      await findApi();
     }
   });
 
