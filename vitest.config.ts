@@ -10,6 +10,9 @@ export default defineConfig({
           name: "unit",
           include: ["src/**/*.test.ts", "ci/**/*.test.ts", "services/**/*.test.ts", "scripts/**/*.test.ts"],
           exclude: ["**/*.docker.test.ts", "**/node_modules/**"],
+          // GitHub's workflow parser imports its schema JSON without an import attribute,
+          // which Node refuses; vite's transform loads it.
+          server: { deps: { inline: ["@actions/workflow-parser"] } },
         },
       },
       {
