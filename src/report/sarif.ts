@@ -1,18 +1,45 @@
 // SARIF 2.1.0 for code scanning. The rules table is the whole catalogue (static, runtime,
-// workflow and stack checks: title, description, remediation as help, refs); results are
-// failing and waived static checks (waived ones carry an accepted suppression), each with
-// a repo-relative physicalLocation. Validated against the OASIS schema in sarif.test.ts.
+// database, workflow and stack checks: title, description, remediation as help, refs);
+// results are the failing and waived checks of every kind (waived ones carry an accepted
+// suppression), each located (sarif-location.ts). Validated against the OASIS schema in
+// sarif.test.ts and by Microsoft's SARIF multitool, GitHub's rules too, in
+// sarif.multitool.test.ts.
+//
+// The driver has no informationUri: apex has no public home yet (no homepage or
+// repository in package.json, none in README or the design notes), and an invented URL
+// would send users somewhere wrong. The multitool's SARIF2005 warns about it; its test
+// lowers that one message to a note and says why.
 import { CATALOGUE } from "../catalogue.ts";
-import type { CheckResult, Report, Severity } from "../types.ts";
+import type { CheckResult, CheckStatus, Report, Severity } from "../types.ts";
+import { physicalLocation, resultLocation } from "./sarif-location.ts";
+
+/**
+ * The `category` of the upload-sarif step in .github/workflows/verify.yml. The upload
+ * action only fills automationDetails from its category when the log has none, so the
+ * log must say the same: "<category>/" (the part before the last slash is the category).
+ */
+export const CODE_SCANNING_CATEGORY = "apex";
+
+/** What code scanning is told about: what failed, and what was waived (shown as suppressed). */
+const REPORTED: ReadonlySet<CheckStatus> = new Set(["fail", "waived"]);
 
 const LEVEL: Record<Severity, "error" | "warning" | "note"> = { critical: "error", high: "error", medium: "warning", low: "note" };
 const SCORE: Record<Severity, string> = { critical: "9.5", high: "8.0", medium: "5.5", low: "3.0" };
+
+/** "compose/tmpfs-owner" → "ComposeTmpfsOwner": SARIF's friendly names are Pascal-case identifiers. */
+function pascalCase(id: string): string {
+  return id
+    .split(/[^A-Za-z0-9]+/)
+    .filter(Boolean)
+    .map((w) => w[0]!.toUpperCase() + w.slice(1))
+    .join("");
+}
 
 function ruleDescriptor(r: { id: string; kind: string; title: string; description?: string; remediation: string; refs: string[]; severity: Severity }) {
   const help = `${r.remediation}\n\nReferences: ${r.refs.join(", ")}`;
   return {
     id: r.id,
-    name: r.id.replace(/[^A-Za-z0-9]+(.)?/g, (_: string, c?: string) => (c ? c.toUpperCase() : "")),
+    name: pascalCase(r.id),
     shortDescription: { text: r.title },
     fullDescription: { text: r.description ?? r.title },
     help: { text: help, markdown: `**Fix:** ${r.remediation}\n\n**References:** ${r.refs.join(", ")}` },
@@ -21,25 +48,16 @@ function ruleDescriptor(r: { id: string; kind: string; title: string; descriptio
   };
 }
 
-function result(c: CheckResult, ruleIndex: number) {
-  const loc = c.location ?? c.evidence.find((e) => e.location)?.location;
+function result(c: CheckResult, ruleIndex: number, composeFiles: string[]) {
+  const loc = resultLocation(c, composeFiles);
   return {
     ruleId: c.id,
     ...(ruleIndex >= 0 ? { ruleIndex } : {}),
     level: LEVEL[c.severity],
     message: { text: `${c.service ? `[${c.service}] ` : ""}${c.message}` },
-    ...(loc
-      ? {
-          locations: [
-            {
-              physicalLocation: {
-                artifactLocation: { uri: loc.file.split("\\").join("/"), uriBaseId: "%SRCROOT%" },
-                ...(loc.line ? { region: { startLine: loc.line, ...(loc.column ? { startColumn: loc.column } : {}) } } : {}),
-              },
-            },
-          ],
-        }
-      : {}),
+    ...(loc ? { locations: [{ physicalLocation: physicalLocation(loc) }] } : {}),
+    // Check id and service are unique in a run and the same in every run; lines, paths
+    // and times are not, and would turn one finding into a new alert per run.
     partialFingerprints: { apexCheck: `${c.id}/${c.service ?? "-"}` },
     ...(c.status === "waived"
       ? { suppressions: [{ kind: "external", status: "accepted", justification: c.waiver?.reason ?? c.message }] }
@@ -60,8 +78,8 @@ export function renderSarif(report: Report): string {
   ];
   const index = new Map(descriptors.map((d, i) => [d.id, i]));
   const results = report.checks
-    .filter((c) => c.kind === "static" && (c.status === "fail" || c.status === "waived"))
-    .map((c) => result(c, index.get(c.id) ?? -1));
+    .filter((c) => REPORTED.has(c.status))
+    .map((c) => result(c, index.get(c.id) ?? -1, report.composeFiles));
   const log = {
     $schema: "https://json.schemastore.org/sarif-2.1.0.json",
     version: "2.1.0",
@@ -74,7 +92,7 @@ export function renderSarif(report: Report): string {
             rules: descriptors,
           },
         },
-        automationDetails: { id: `apex/${report.command}/` },
+        automationDetails: { id: `${CODE_SCANNING_CATEGORY}/` },
         originalUriBaseIds: { "%SRCROOT%": { description: { text: "repository root" } } },
         properties: { commit: report.git?.commit ?? null, composeFiles: report.composeFiles },
         invocations: [{ executionSuccessful: true, startTimeUtc: report.startedAt, endTimeUtc: report.finishedAt }],
