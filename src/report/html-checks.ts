@@ -41,13 +41,22 @@ export function failuresTable(cs: CheckResult[]): string {
   return `<table><thead><tr><th>Service</th><th>Check</th><th>Finding</th></tr></thead><tbody>${rows}</tbody></table>`;
 }
 
-/** Waivers: what was waived, the reason (once), and the exemption's file:line. */
+/** Waivers, one row per exemption: its file:line, the reason (once), and every check it waived. */
 export function waiversTable(cs: CheckResult[]): string {
   if (!cs.length) return `<p class="muted">No check was waived.</p>`;
-  const rows = cs
-    .map((c) => `<tr><td>${serviceLink(c.service)}</td><td>${idCell(c)}<div>${esc(findingOf(c))}</div></td><td>${esc(c.waiver?.reason ?? "—")}</td><td><code>${esc(at(c.waiver?.source) || "—")}</code></td><td>${esc(c.waiver?.expires ?? "—")}</td></tr>`)
+  const byExemption = new Map<string, CheckResult[]>();
+  for (const c of cs) {
+    const key = `${at(c.waiver?.source)}\0${c.service}\0${c.waiver?.reason ?? ""}`;
+    byExemption.set(key, [...(byExemption.get(key) ?? []), c]);
+  }
+  const rows = [...byExemption.values()]
+    .map((group) => {
+      const { service, waiver } = group[0];
+      const checks = group.map((c) => `<div>${idCell(c)}<div>${esc(findingOf(c))}</div></div>`).join("");
+      return `<tr><td><code>${esc(at(waiver?.source) || "—")}</code></td><td>${serviceLink(service)}</td><td>${esc(waiver?.reason ?? "—")}</td><td>${checks}</td><td>${esc(waiver?.expires ?? "—")}</td></tr>`;
+    })
     .join("");
-  return `<table><thead><tr><th>Service</th><th>Check</th><th>Reason</th><th>Exemption</th><th>Expires</th></tr></thead><tbody>${rows}</tbody></table>`;
+  return `<table><thead><tr><th>Exemption</th><th>Service</th><th>Reason</th><th>Checks waived</th><th>Expires</th></tr></thead><tbody>${rows}</tbody></table>`;
 }
 
 /** One service's checks; rows carry what the filters match on. */

@@ -15,13 +15,16 @@ const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
 export const SCREENSHOT = resolve(dirname(fileURLToPath(import.meta.url)), "../../test-artifacts/report-html.png");
 let browser: Browser;
 
-// The sample, with the waiver's message as applyExemptions writes it (reason appended) and
-// a check whose evidence tries to load things from outside.
+// The sample, with the waiver's message as applyExemptions writes it (reason appended), a
+// second check waived by the same exemption, and a check whose evidence tries to load
+// things from outside.
+const waived = sampleReport.checks.find((c) => c.waiver)!;
 const report: Report = {
   ...sampleReport,
-  summary: { ...sampleReport.summary, pass: 3 },
+  summary: { ...sampleReport.summary, pass: 3, waived: 2 },
   checks: [
     ...sampleReport.checks.map((c) => (c.waiver ? { ...c, message: `${c.message} — waived: ${c.waiver.reason}` } : c)),
+    { ...waived, id: "compose/restart-policy", title: "Restart policy", refs: ["CIS 5.15"], message: `restart is no — waived: ${waived.waiver!.reason}` },
     {
       id: "runtime/tmpfs-owner", kind: "runtime", service: "valkey", status: "pass", title: "tmpfs owned by the service user", severity: "medium", refs: [],
       message: "tmpfs /tmp owned by 999", evidence: [{ output: `<img src="https://example.com/x.png"><script src="http://example.com/x.js"></script><link rel="stylesheet" href="//example.com/x.css">` }],
@@ -82,16 +85,20 @@ describe("HTML report in headless Chromium", () => {
     await page.close();
   });
 
-  it("shows each waiver's reason once, with the exemption's file:line", async () => {
+  it("shows each exemption once: its file:line, its reason once, and the checks it waived", async () => {
     const { page } = await open(report);
     const waiver = page.locator("#waivers tbody tr");
     expect(await waiver.count()).toBe(1);
     const text = await waiver.innerText();
     expect(text).toContain("infra/exemptions.yaml:3");
     expect(text.split("Runs as root once to chown volumes")).toHaveLength(2);
-    const row = await page.locator('#services tr[data-status="waived"]').innerText();
-    expect(row.split("Runs as root once to chown volumes")).toHaveLength(2);
-    expect(row).toContain("infra/exemptions.yaml:3");
+    expect(await waiver.locator("code.id").allInnerTexts()).toEqual(["compose/anchor-merged", "compose/restart-policy"]);
+    expect(text).toContain("volume_prep does not merge x-security-defaults");
+    expect(text).toContain("restart is no");
+    for (const row of await page.locator('#services tr[data-status="waived"]').allInnerTexts()) {
+      expect(row.split("Runs as root once to chown volumes")).toHaveLength(2);
+      expect(row).toContain("infra/exemptions.yaml:3");
+    }
     await page.close();
   });
 
@@ -110,7 +117,7 @@ describe("HTML report in headless Chromium", () => {
     expect(errors).toEqual([]);
     // the inline stylesheet and script are the ones the policy allows: both took effect
     expect(await page.locator("header .badge.fail").evaluate((e) => getComputedStyle(e).backgroundColor)).toBe("rgb(207, 34, 46)");
-    await expect(page.locator("#shown").innerText()).resolves.toBe("7 of 7 checks shown");
+    await expect(page.locator("#shown").innerText()).resolves.toBe("8 of 8 checks shown");
     const urls = await page.locator("[src], [href], [action], [srcset], [poster]").evaluateAll((els) =>
       els.flatMap((e) => ["src", "href", "action", "srcset", "poster"].map((a) => e.getAttribute(a)).filter((v): v is string => v !== null)),
     );
@@ -126,12 +133,12 @@ describe("HTML report in headless Chromium", () => {
   it("filters by status, kind and service, searches, follows a service link, and saves a screenshot", async () => {
     const { page } = await open(report);
     const all = await visibleRows(page).count();
-    expect(all).toBe(7);
-    await expect(page.locator("#shown").innerText()).resolves.toBe("7 of 7 checks shown");
+    expect(all).toBe(8);
+    await expect(page.locator("#shown").innerText()).resolves.toBe("8 of 8 checks shown");
 
     // status: untick "pass" -> failures, waivers and skips stay, postgres (all passing) disappears
     await page.getByLabel("pass", { exact: false }).uncheck();
-    expect(await visibleRows(page).evaluateAll((rs) => rs.map((r) => r.getAttribute("data-status")).sort())).toEqual(["fail", "fail", "skip", "waived"]);
+    expect(await visibleRows(page).evaluateAll((rs) => rs.map((r) => r.getAttribute("data-status")).sort())).toEqual(["fail", "fail", "skip", "waived", "waived"]);
     expect(await page.locator("#svc-postgres").isVisible()).toBe(false);
     expect(await page.locator("#svc-api").isVisible()).toBe(true);
     expect(await page.locator("#failures tbody tr:visible").count()).toBe(2); // the top of the page is never filtered
@@ -156,7 +163,7 @@ describe("HTML report in headless Chromium", () => {
     expect(await visibleRows(page).count()).toBe(0);
     await expect(page.locator("#none").isVisible()).resolves.toBe(true);
     await page.fill("#filter-text", "");
-    expect(await visibleRows(page).count()).toBe(7);
+    expect(await visibleRows(page).count()).toBe(8);
     await expect(page.locator("#none").isVisible()).resolves.toBe(false);
 
     // service link: the nav jumps to the section, even one the filters had hidden
