@@ -2,6 +2,7 @@
 // the run fails when any check failed (waived and skipped checks do not fail it).
 import { execFileSync } from "node:child_process";
 import type { CheckResult, CheckStatus, Location, PhaseTiming, Report } from "../types.ts";
+import { relativePaths, repositoryRoot } from "./relative-paths.ts";
 
 export interface ReportInput {
   command: string;
@@ -48,6 +49,11 @@ export function sortChecks(checks: CheckResult[]): CheckResult[] {
 }
 
 export function buildReport(input: ReportInput): Report {
+  // paths of this checkout become repository-relative in every field, for every renderer
+  return relativePaths(assemble(input), repositoryRoot());
+}
+
+function assemble(input: ReportInput): Report {
   const summary = summarize(input.checks);
   const phases = input.phases ?? [];
   const failed = summary.fail > 0 || phases.some((p) => p.status === "fail");
