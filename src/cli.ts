@@ -5,6 +5,7 @@ import { dirname, join } from "node:path";
 import { Command, CommanderError } from "commander";
 import { selection, type Selection } from "./catalogue.ts";
 import { UsageError, EXIT_USAGE } from "./errors.ts";
+import { checkOut } from "./report/index.ts";
 
 export const FORMATS = ["json", "md", "junit", "sarif", "html"] as const;
 export type Format = (typeof FORMATS)[number];
@@ -17,6 +18,10 @@ export interface CommonOptions {
   format: Format[];
   out: string;
   projectName?: string;
+  /** --quiet: no progress, no detail lines; errors and the final one-line result only. */
+  quiet?: boolean;
+  /** false for --no-color; otherwise colour follows the terminal and NO_COLOR. */
+  color?: boolean;
 }
 
 const collect = (v: string, prev: string[] = []) => [...prev, v];
@@ -39,8 +44,10 @@ function withCommon(cmd: Command, defaultFormats: Format[]): Command {
     .option("-f, --compose <file>", "compose file (repeatable, merged in order as compose does)", collect)
     .option("--profile <name>", "compose profile to enable (repeatable)", collect)
     .option("--format <list>", `report formats, comma-separated: ${FORMATS.join("|")}`, formats)
-    .option("-o, --out <dir>", "directory the report files are written to", "report")
+    .option("-o, --out <dir>", "directory the report files are written to; `-` writes the one --format to stdout", "report")
     .option("-p, --project-name <name>", "compose project name")
+    .option("-q, --quiet", "no progress and no detail lines: errors and the final one-line result only")
+    .option("--no-color", "no colour (also off when the output is not a terminal, or NO_COLOR is set)")
     .option("--skip <id>", "leave this check out (repeatable, or comma-separated; ids as in `apex checks`)", collect)
     .option("--only <id>", "run only these checks (repeatable, or comma-separated)", collect)
     .hook("preAction", (c) => {
@@ -50,6 +57,7 @@ function withCommon(cmd: Command, defaultFormats: Format[]): Command {
       o.exemptions ??= defaultExemptions(o.compose);
       o.profile = o.profile ?? [];
       o.format = o.format?.length ? o.format : defaultFormats;
+      checkOut(o.out, o.format);
     });
 }
 
@@ -108,7 +116,9 @@ program
   .description("render a saved JSON report into other formats")
   .requiredOption("--from <file>", "a report.json written by policy, probe or verify")
   .option("--format <list>", `formats: ${FORMATS.join("|")}`, formats)
-  .option("-o, --out <dir>", "output directory", "report")
+  .option("-o, --out <dir>", "output directory; `-` writes the one --format to stdout", "report")
+  .option("-q, --quiet", "print nothing but errors")
+  .option("--no-color", "accepted for symmetry with the other commands: `report` prints no colour")
   .action((o) => runCommand("report", o));
 
 program
@@ -124,6 +134,7 @@ program
   .hook("preAction", (c) => {
     const o = c.opts();
     o.exemptions ??= defaultExemptions(o.compose);
+    checkOut(o.out, [...FORMATS]); // a release keeps every rendering in its directory
   })
   .action((o) => runCommand("release", o));
 
