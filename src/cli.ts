@@ -1,10 +1,9 @@
 // `npx apex <command>`: argument parsing and exit codes only. Each command lives in
 // commands/<name>.ts and returns its exit code; nothing here knows what a check is.
-import { existsSync } from "node:fs";
-import { dirname, join } from "node:path";
 import { Command, CommanderError } from "commander";
 import { selection, type Selection } from "./catalogue.ts";
 import { UsageError, EXIT_USAGE } from "./errors.ts";
+import { chosenExemptionsFile } from "./exemptions.ts";
 import { checkOut } from "./report/index.ts";
 
 export const FORMATS = ["json", "md", "junit", "sarif", "html"] as const;
@@ -32,13 +31,6 @@ const formats = (v: string, prev: Format[] = []) => {
   return [...prev, ...list];
 };
 
-/** An explicit --exemptions must exist (loading it says so); the default is the file beside
- *  the first compose file, and a repository without one simply has no exemptions. */
-function defaultExemptions(compose: string[] | undefined): string | undefined {
-  const beside = join(dirname((compose?.length ? compose : ["infra/compose.yaml"])[0]!), "exemptions.yaml");
-  return existsSync(beside) ? beside : undefined;
-}
-
 function withCommon(cmd: Command, defaultFormats: Format[]): Command {
   return cmd
     .option("-f, --compose <file>", "compose file (repeatable, merged in order as compose does)", collect)
@@ -54,7 +46,7 @@ function withCommon(cmd: Command, defaultFormats: Format[]): Command {
       const o = c.opts();
       o.selection = selection(o.only, o.skip);
       o.compose = o.compose?.length ? o.compose : ["infra/compose.yaml"];
-      o.exemptions ??= defaultExemptions(o.compose);
+      o.exemptions = chosenExemptionsFile(o.exemptions, o.compose);
       o.profile = o.profile ?? [];
       o.format = o.format?.length ? o.format : defaultFormats;
       checkOut(o.out, o.format);
@@ -133,7 +125,7 @@ program
   .option("--skip-verify-from <report.json>", "use a passing saved report instead of running verify")
   .hook("preAction", (c) => {
     const o = c.opts();
-    o.exemptions ??= defaultExemptions(o.compose);
+    o.exemptions = chosenExemptionsFile(o.exemptions, o.compose);
     checkOut(o.out, [...FORMATS]); // a release keeps every rendering in its directory
   })
   .action((o) => runCommand("release", o));

@@ -2,7 +2,7 @@
 // prints failures, exit 0/1.
 import { selected } from "../catalogue.ts";
 import { EXIT_FAIL, EXIT_PASS, UsageError } from "../errors.ts";
-import { applyExemptions, loadExemptions } from "../exemptions.ts";
+import { applyExemptions, loadExemptionsFor } from "../exemptions.ts";
 import { evaluateCollected } from "../probe.ts";
 import { runDatabaseChecks } from "../database.ts";
 import { collect } from "../probes/collect.ts";
@@ -31,7 +31,7 @@ export async function run(opts: ProbeOptions): Promise<number> {
   useSecrets(secrets);
   const project = c.project;
   if (c.facts.length === 0) throw new UsageError(`no running container in compose project "${project}" (start it, or pass -p <project>)`, opts.compose[0]);
-  const exemptions = opts.exemptions ? loadExemptions(opts.exemptions, Object.keys(model.services)) : [];
+  const exemptions = await loadExemptionsFor(opts.exemptions, target, model);
   const database = await runDatabaseChecks(target, model);
   const checks = applyExemptions([...evaluateCollected(c, exemptions), ...database].filter((x) => selected(opts.selection, x.id)), exemptions);
   const failed = checks.some((x) => x.status === "fail");
