@@ -1,10 +1,10 @@
 // `npx apex <command>`: argument parsing and exit codes only. Each command lives in
 // commands/<name>.ts and returns its exit code; nothing here knows what a check is.
-import { existsSync } from "node:fs";
-import { dirname, join } from "node:path";
 import { Command, CommanderError } from "commander";
 import { selection, type Selection } from "./catalogue.ts";
 import { UsageError, EXIT_USAGE } from "./errors.ts";
+import { chosenExemptionsFile } from "./exemptions.ts";
+import { checkOut } from "./report/index.ts";
 
 export const FORMATS = ["json", "md", "junit", "sarif", "html"] as const;
 export type Format = (typeof FORMATS)[number];
@@ -17,6 +17,10 @@ export interface CommonOptions {
   format: Format[];
   out: string;
   projectName?: string;
+  /** --quiet: no progress, no detail lines; errors and the final one-line result only. */
+  quiet?: boolean;
+  /** false for --no-color; otherwise colour follows the terminal and NO_COLOR. */
+  color?: boolean;
 }
 
 const collect = (v: string, prev: string[] = []) => [...prev, v];
@@ -27,29 +31,25 @@ const formats = (v: string, prev: Format[] = []) => {
   return [...prev, ...list];
 };
 
-/** An explicit --exemptions must exist (loading it says so); the default is the file beside
- *  the first compose file, and a repository without one simply has no exemptions. */
-function defaultExemptions(compose: string[] | undefined): string | undefined {
-  const beside = join(dirname((compose?.length ? compose : ["infra/compose.yaml"])[0]!), "exemptions.yaml");
-  return existsSync(beside) ? beside : undefined;
-}
-
 function withCommon(cmd: Command, defaultFormats: Format[]): Command {
   return cmd
     .option("-f, --compose <file>", "compose file (repeatable, merged in order as compose does)", collect)
     .option("--profile <name>", "compose profile to enable (repeatable)", collect)
     .option("--format <list>", `report formats, comma-separated: ${FORMATS.join("|")}`, formats)
-    .option("-o, --out <dir>", "directory the report files are written to", "report")
+    .option("-o, --out <dir>", "directory the report files are written to; `-` writes the one --format to stdout", "report")
     .option("-p, --project-name <name>", "compose project name")
+    .option("-q, --quiet", "no progress and no detail lines: errors and the final one-line result only")
+    .option("--no-color", "no colour (also off when the output is not a terminal, or NO_COLOR is set)")
     .option("--skip <id>", "leave this check out (repeatable, or comma-separated; ids as in `apex checks`)", collect)
     .option("--only <id>", "run only these checks (repeatable, or comma-separated)", collect)
     .hook("preAction", (c) => {
       const o = c.opts();
       o.selection = selection(o.only, o.skip);
       o.compose = o.compose?.length ? o.compose : ["infra/compose.yaml"];
-      o.exemptions ??= defaultExemptions(o.compose);
+      o.exemptions = chosenExemptionsFile(o.exemptions, o.compose);
       o.profile = o.profile ?? [];
       o.format = o.format?.length ? o.format : defaultFormats;
+      checkOut(o.out, o.format);
     });
 }
 
@@ -108,7 +108,9 @@ program
   .description("render a saved JSON report into other formats")
   .requiredOption("--from <file>", "a report.json written by policy, probe or verify")
   .option("--format <list>", `formats: ${FORMATS.join("|")}`, formats)
-  .option("-o, --out <dir>", "output directory", "report")
+  .option("-o, --out <dir>", "output directory; `-` writes the one --format to stdout", "report")
+  .option("-q, --quiet", "print nothing but errors")
+  .option("--no-color", "accepted for symmetry with the other commands: `report` prints no colour")
   .action((o) => runCommand("report", o));
 
 program
@@ -123,7 +125,8 @@ program
   .option("--skip-verify-from <report.json>", "use a passing saved report instead of running verify")
   .hook("preAction", (c) => {
     const o = c.opts();
-    o.exemptions ??= defaultExemptions(o.compose);
+    o.exemptions = chosenExemptionsFile(o.exemptions, o.compose);
+    checkOut(o.out, [...FORMATS]); // a release keeps every rendering in its directory
   })
   .action((o) => runCommand("release", o));
 

@@ -2,9 +2,13 @@
 // `{service, rules, justification, expires?}`. Every waiver of a failing check, including
 // volume_prep's and every cap_add, comes from here; nothing is exempted in code.
 import { existsSync, readFileSync } from "node:fs";
+import { dirname, join } from "node:path";
 import { parseDocument, LineCounter, isMap, isSeq, isScalar, type Node } from "yaml";
 import { canonicalId, findCheck } from "./catalogue.ts";
+import type { ComposeTarget } from "./docker.ts";
 import { UsageError } from "./errors.ts";
+import type { ResolvedCompose } from "./sources/compose.ts";
+import { servicesNotRun } from "./stack/host.ts";
 import { shownPath } from "./sources/paths.ts";
 import type { CheckResult, Location } from "./types.ts";
 
@@ -22,6 +26,26 @@ function validDate(s: string): boolean {
   if (!DATE.test(s)) return false;
   const d = new Date(`${s}T00:00:00Z`);
   return !Number.isNaN(d.getTime()) && d.toISOString().startsWith(s);
+}
+
+/** The exemptions file chosen for a compose model: the one --exemptions names (it must
+ *  exist: loading it says so), else `exemptions.yaml` beside the first compose file (the
+ *  model's own directory), else none: a repository without one has no exemptions. No other
+ *  file is ever read, so an exemptions.yaml elsewhere (the cwd, beside a later -f file)
+ *  neither waives anything nor is an error. */
+export function chosenExemptionsFile(explicit: string | undefined, composeFiles: string[]): string | undefined {
+  if (explicit) return explicit;
+  const beside = join(dirname(composeFiles[0] ?? "infra/compose.yaml"), "exemptions.yaml");
+  return existsSync(beside) ? beside : undefined;
+}
+
+/** The chosen file, judged against every service the model declares under any profile, as
+ *  compose itself counts them (`include`, `extends` and several -f files included): a name
+ *  outside that is a typo or a stale entry, and an error. */
+export async function loadExemptionsFor(file: string | undefined, target: ComposeTarget, resolved: ResolvedCompose): Promise<Exemption[]> {
+  if (!file) return [];
+  const inOtherProfiles = await servicesNotRun(target, resolved);
+  return loadExemptions(file, [...Object.keys(resolved.services ?? {}), ...inOtherProfiles]);
 }
 
 export function loadExemptions(file: string, knownServices: string[]): Exemption[] {

@@ -2,7 +2,7 @@
 // rule on every service (pure, synchronous), then apply the recorded exemptions.
 import type { ComposeTarget } from "./docker.ts";
 import { selected, type Selection } from "./catalogue.ts";
-import { applyExemptions, loadExemptions, type Exemption } from "./exemptions.ts";
+import { applyExemptions, loadExemptionsFor, type Exemption } from "./exemptions.ts";
 import type { PolicyModel, Rule, ServiceModel } from "./model.ts";
 import type { ResolvedCompose } from "./sources/compose.ts";
 import { rules as registry } from "./rules/registry.ts";
@@ -52,8 +52,11 @@ export function evaluate(model: PolicyModel, rules: readonly Rule[] = registry):
 }
 
 export async function runPolicy(opts: PolicyOptions): Promise<CheckResult[]> {
-  const model = await loadModel(opts.target, { readImages: opts.readImages, repoRoot: opts.repoRoot ?? process.cwd(), resolved: opts.resolved, onResolved: opts.onResolved });
+  let resolved = opts.resolved;
+  const onResolved = (m: ResolvedCompose) => ((resolved = m), opts.onResolved?.(m));
+  const model = await loadModel(opts.target, { readImages: opts.readImages, repoRoot: opts.repoRoot ?? process.cwd(), resolved: opts.resolved, onResolved });
   const wanted = registry.filter((r) => selected(opts.selection, r.id));
-  const exemptions = opts.exemptions ?? (opts.exemptionsFile ? loadExemptions(opts.exemptionsFile, model.declaredServices) : []);
+  // judged against every service compose declares (included files, other profiles too)
+  const exemptions = opts.exemptions ?? (await loadExemptionsFor(opts.exemptionsFile, opts.target, resolved!));
   return applyExemptions(evaluate(model, wanted), exemptions);
 }

@@ -1,6 +1,6 @@
 // Phase progress for people: one line per phase with its duration on a terminal; silent
 // when stderr is not a terminal (CI logs get the final summary only). APEX_PROGRESS=1
-// forces it on, APEX_PROGRESS=0 off.
+// forces it on, APEX_PROGRESS=0 off; --quiet (opts.quiet) silences it whatever the rest says.
 import type { PhaseTiming } from "./types.ts";
 
 export interface Progress {
@@ -9,9 +9,9 @@ export interface Progress {
   readonly phases: PhaseTiming[];
 }
 
-export function createProgress(scrub: (s: string) => string = (s) => s): Progress {
+export function createProgress(scrub: (s: string) => string = (s) => s, opts: { quiet?: boolean } = {}): Progress {
   const forced = process.env.APEX_PROGRESS;
-  const enabled = forced === "1" || (forced !== "0" && Boolean(process.stderr.isTTY));
+  const enabled = !opts.quiet && (forced === "1" || (forced !== "0" && Boolean(process.stderr.isTTY)));
   const phases: PhaseTiming[] = [];
   const write = (s: string) => enabled && process.stderr.write(scrub(s));
   return {

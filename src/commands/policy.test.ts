@@ -1,9 +1,9 @@
 // The CLI as users run it: `node bin/apex.mjs policy …` in a child process, checking exit
 // codes, the one-line errors (file:line, no stack trace) and the files written.
 import { spawnSync } from "node:child_process";
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import { Ajv } from "ajv";
 import addFormatsModule from "ajv-formats";
 import { afterAll, describe, expect, it } from "vitest";
@@ -35,6 +35,64 @@ describe("apex policy on someone else's repository", () => {
     const r = run("-f", "compose.yaml", "--exemptions", "nope.yaml");
     expect(r.status).toBe(2);
     expect(r.stderr.trim()).toBe("apex: nope.yaml: exemptions file not found");
+  });
+});
+
+// "Chosen for this model": the file --exemptions names, or exemptions.yaml beside the first
+// compose file. Such a file must name only services the model declares (under any profile,
+// from any included file); no other exemptions.yaml is read at all.
+describe("exemptions chosen for this model", () => {
+  const root = mkdtempSync(join(tmpdir(), "apex-chosen-"));
+  afterAll(() => rmSync(root, { recursive: true, force: true }));
+  const write = (rel: string, text: string) => {
+    mkdirSync(dirname(join(root, rel)), { recursive: true });
+    writeFileSync(join(root, rel), text);
+  };
+  const waive = (...services: string[]) => `exemptions:\n${services.map((s) => `  - service: ${s}\n    rules: [compose/read-only-rootfs]\n    justification: fixture\n`).join("")}`;
+  // app/: web here, db from an included file, admin and dbadmin only under the ops profile
+  write("app/compose.yaml", "include:\n  - db.yaml\nservices:\n  web:\n    image: nginx:1\n  admin:\n    image: nginx:1\n    profiles: [ops]\n");
+  write("app/db.yaml", "services:\n  db:\n    image: postgres:17\n  dbadmin:\n    image: postgres:17\n    profiles: [ops]\n");
+  write("app/override/compose.override.yaml", "services:\n  web:\n    read_only: true\n");
+  const run = (cwd: string, ...args: string[]) => {
+    const r = spawnSync(process.execPath, [join(process.cwd(), "bin/apex.mjs"), "policy", "--no-images", "--format", "json", "-o", join(root, "out"), ...args], { cwd: join(root, cwd), encoding: "utf8", timeout: 60_000 });
+    const report = r.status === 2 ? undefined : (JSON.parse(readFileSync(join(root, "out/report.json"), "utf8")) as { checks: Array<{ id: string; service: string; status: string }> });
+    const status = (service: string) => report?.checks.find((c) => c.service === service && c.id === "compose/read-only-rootfs")?.status;
+    return { code: r.status, stderr: r.stderr, status };
+  };
+
+  it("the default file may name included services and services of profiles not enabled", () => {
+    write("app/exemptions.yaml", waive("db", "dbadmin", "admin"));
+    const r = run("app", "-f", "compose.yaml");
+    expect(r.stderr).toBe("");
+    expect(r.code).toBe(1);
+    expect(r.status("db")).toBe("waived");
+    expect(r.status("web")).toBe("fail"); // waives what it names, nothing else
+  });
+
+  it("the default file naming a service the model lacks is one line at its line, exit 2", () => {
+    write("app/exemptions.yaml", waive("web", "wbe"));
+    const r = run("app", "-f", "compose.yaml");
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/^apex: exemptions\.yaml:5: exemption names unknown service "wbe" \(known: [a-z, ]+\)\n$/);
+    expect(r.stderr.match(/known: (.*)\)/)![1]!.split(", ").sort()).toEqual(["admin", "db", "dbadmin", "web"]);
+  });
+
+  it("so is an explicit --exemptions, wherever it is", () => {
+    write("elsewhere/waivers.yaml", waive("ghost"));
+    const r = run("app", "-f", "compose.yaml", "--exemptions", "../elsewhere/waivers.yaml");
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/^apex: \S*elsewhere\/waivers\.yaml:2: exemption names unknown service "ghost"/);
+  });
+
+  it("an exemptions.yaml not chosen (in the cwd, beside a later -f file) is not read: no error, nothing waived", () => {
+    rmSync(join(root, "app/exemptions.yaml"));
+    write("exemptions.yaml", waive("ghost", "db"));
+    write("app/override/exemptions.yaml", waive("ghost", "db"));
+    const r = run(".", "-f", "app/compose.yaml", "-f", "app/override/compose.override.yaml");
+    expect(r.stderr).toBe("");
+    expect(r.code).toBe(1);
+    expect(r.status("db")).toBe("fail");
+    expect(r.status("web")).toBe("pass"); // the override was applied, its exemptions were not
   });
 });
 

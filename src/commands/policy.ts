@@ -7,8 +7,9 @@ import { runPolicy } from "../policy.ts";
 import { serviceLocations } from "../sources/composeRaw.ts";
 import { buildReport } from "../report/build.ts";
 import { writeReport } from "../report/index.ts";
-import { loadSecretValues, redact, secretDirsOf, useSecrets } from "../redact.ts";
+import { loadSecretValues, secretDirsOf, useSecrets } from "../redact.ts";
 import type { Report } from "../types.ts";
+import { createOutput, type Output } from "./output.ts";
 
 export interface PolicyCliOptions extends CommonOptions {
   exemptions?: string;
@@ -17,17 +18,21 @@ export interface PolicyCliOptions extends CommonOptions {
 
 const short = (s: string) => (s.length > 90 ? `${s.slice(0, 89)}…` : s);
 
-export function summaryLines(report: Report): string[] {
+/** One line per failed or waived check, failures first as the report orders them. */
+export function summaryLines(report: Report, paint: Output["paint"] = (w) => w): string[] {
   const lines: string[] = [];
   for (const c of report.checks) {
     if (c.status !== "fail" && c.status !== "waived") continue;
     const at = c.location ? ` ${c.location.file}${c.location.line ? `:${c.location.line}` : ""}` : "";
     const why = c.status === "fail" ? c.message : `waived (${c.waiver?.source.file}:${c.waiver?.source.line}): ${short(c.waiver?.reason ?? "")}`;
-    lines.push(`${c.status === "fail" ? "FAIL  " : "WAIVED"} ${c.service ?? "-"} ${c.id}${at}: ${why}`);
+    lines.push(`${c.status === "fail" ? paint("FAIL  ", "fail") : paint("WAIVED", "waived")} ${c.service ?? "-"} ${c.id}${at}: ${why}`);
   }
-  const s = report.summary;
-  lines.push(`apex policy: ${report.status.toUpperCase()} — ${s.fail} failed, ${s.waived} waived, ${s.skip} skipped, ${s.pass} passed`);
   return lines;
+}
+
+export function resultLine(report: Report, paint: Output["paint"] = (w) => w): string {
+  const s = report.summary;
+  return `apex policy: ${paint(report.status.toUpperCase(), report.status)} — ${s.fail} failed, ${s.waived} waived, ${s.skip} skipped, ${s.pass} passed`;
 }
 
 export async function run(opts: PolicyCliOptions): Promise<number> {
@@ -48,6 +53,9 @@ export async function run(opts: PolicyCliOptions): Promise<number> {
     phases: [{ name: "policy", status: checks.some((c) => c.status === "fail") ? "fail" : "pass", durationMs }],
   });
   const paths = writeReport(report, opts.format, opts.out);
-  process.stdout.write(redact(`${summaryLines(report).join("\n")}\nreport: ${paths.join(", ")}\n`));
+  const out = createOutput(opts);
+  for (const line of summaryLines(report, out.paint)) out.detail(line);
+  out.result(resultLine(report, out.paint));
+  if (paths.length) out.detail(`report: ${paths.join(", ")}`);
   return report.status === "pass" ? EXIT_PASS : EXIT_FAIL;
 }

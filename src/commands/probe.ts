@@ -2,17 +2,18 @@
 // prints failures, exit 0/1.
 import { selected } from "../catalogue.ts";
 import { EXIT_FAIL, EXIT_PASS, UsageError } from "../errors.ts";
-import { applyExemptions, loadExemptions } from "../exemptions.ts";
+import { applyExemptions, loadExemptionsFor } from "../exemptions.ts";
 import { evaluateCollected } from "../probe.ts";
 import { runDatabaseChecks } from "../database.ts";
 import { collect } from "../probes/collect.ts";
 import { serviceLocations } from "../sources/composeRaw.ts";
 import { buildReport } from "../report/build.ts";
 import { loadResolvedCompose } from "../sources/compose.ts";
-import { loadSecretValues, redact, redactDeep, secretDirsOf, useSecrets } from "../redact.ts";
+import { loadSecretValues, redactDeep, secretDirsOf, useSecrets } from "../redact.ts";
 import type { ComposeTarget } from "../docker.ts";
 import type { CommonOptions } from "../cli.ts";
 import { writeReport } from "../report/index.ts";
+import { createOutput } from "./output.ts";
 
 export interface ProbeOptions extends CommonOptions {
   exemptions?: string;
@@ -31,7 +32,7 @@ export async function run(opts: ProbeOptions): Promise<number> {
   useSecrets(secrets);
   const project = c.project;
   if (c.facts.length === 0) throw new UsageError(`no running container in compose project "${project}" (start it, or pass -p <project>)`, opts.compose[0]);
-  const exemptions = opts.exemptions ? loadExemptions(opts.exemptions, Object.keys(model.services)) : [];
+  const exemptions = await loadExemptionsFor(opts.exemptions, target, model);
   const database = await runDatabaseChecks(target, model);
   const checks = applyExemptions([...evaluateCollected(c, exemptions), ...database].filter((x) => selected(opts.selection, x.id)), exemptions);
   const failed = checks.some((x) => x.status === "fail");
@@ -46,8 +47,10 @@ export async function run(opts: ProbeOptions): Promise<number> {
     phases: [{ name: "probe", status: failed ? "fail" : "pass", durationMs: Math.round(performance.now() - t0) }],
   }), secrets);
   const files = writeReport(report, opts.format, opts.out);
-  for (const x of report.checks.filter((x) => x.status === "fail")) process.stdout.write(redact(`FAIL ${x.service} ${x.id}: ${x.message}\n`));
+  const out = createOutput(opts);
+  for (const x of report.checks.filter((x) => x.status === "fail")) out.detail(`${out.paint("FAIL", "fail")} ${x.service} ${x.id}: ${x.message}`);
   const s = report.summary;
-  process.stdout.write(`probe ${report.project}: ${c.facts.length} container(s), ${s.pass} pass, ${s.fail} fail, ${s.skip} skip, ${s.waived} waived -> ${files.join(", ")}\n`);
+  const where = files.length ? ` -> ${files.join(", ")}` : "";
+  out.result(`probe ${report.project}: ${out.paint(report.status.toUpperCase(), report.status)} — ${c.facts.length} container(s), ${s.pass} pass, ${s.fail} fail, ${s.skip} skip, ${s.waived} waived${where}`);
   return report.status === "pass" ? EXIT_PASS : EXIT_FAIL;
 }

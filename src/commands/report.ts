@@ -9,12 +9,14 @@ export interface ReportOptions {
   from: string;
   format?: Format[];
   out: string;
+  quiet?: boolean;
 }
 
 export async function run(opts: ReportOptions): Promise<number> {
   const report = readReport(opts.from);
   const files = await writeReport(report, opts.format?.length ? opts.format : ["md", "html"], opts.out);
-  process.stdout.write(`${files.join("\n")}\n`);
+  // the paths written, one a line (none when the report itself went to stdout)
+  if (files.length && !opts.quiet) process.stdout.write(`${files.join("\n")}\n`);
   // The exit code carries the saved verdict, so `apex report` can gate a later CI step.
   return report.status === "pass" ? EXIT_PASS : EXIT_FAIL;
 }

@@ -15,6 +15,7 @@ import { STACK_CHECKS, stackResult } from "../stack/checks.ts";
 import { build, down, failureEvidence, leftovers, up, waitReady } from "../stack/lifecycle.ts";
 import { hostVersions, imageInfo, prepareInputs, requireImages, servicesNotRun, unavailableImages } from "../stack/host.ts";
 import { buildMatrix } from "../report/matrix.ts";
+import { createOutput } from "./output.ts";
 import { runPolicy } from "../policy.ts";
 import { runProbes } from "../probe.ts";
 import { runDatabaseChecks } from "../database.ts";
@@ -193,7 +194,7 @@ export async function runVerify(opts: VerifyOptions): Promise<VerifyOutcome> {
   const startedAt = new Date();
   let secrets = loadSecretValues();
   const scrub = (s: string) => redact(s, secrets);
-  const progress = createProgress(scrub);
+  const progress = createProgress(scrub, { quiet: opts.quiet });
   const project = opts.projectName ?? `apex-verify-${randomBytes(3).toString("hex")}`;
   const target: ComposeTarget = { files: opts.compose, projectName: project, profiles: opts.profile };
   const r = { opts, target, progress, checks: [], extra: {}, notRun: [], built: false, unavailable: new Map(), ready: false } as unknown as Run;
@@ -249,13 +250,14 @@ export async function runVerify(opts: VerifyOptions): Promise<VerifyOutcome> {
 export async function run(opts: VerifyOptions): Promise<number> {
   const { report, exitCode, files } = await runVerify(opts);
   const s = report.summary;
+  const out = createOutput(opts);
   const fails = report.checks.filter((c) => c.status === "fail");
-  for (const c of fails.slice(0, 20)) process.stdout.write(redact(`FAIL ${c.service ?? "-"} ${c.id}: ${c.message}\n`));
-  if (fails.length > 20) process.stdout.write(`… and ${fails.length - 20} more failures (see the report)\n`);
+  for (const c of fails.slice(0, 20)) out.detail(`${out.paint("FAIL", "fail")} ${c.service ?? "-"} ${c.id}: ${c.message}`);
+  if (fails.length > 20) out.detail(`… and ${fails.length - 20} more failures (see the report)`);
   const timing = report.phases.map((p) => `${p.name} ${(p.durationMs / 1000).toFixed(1)}s`).join(", ");
-  process.stdout.write(
-    `apex verify: ${report.status.toUpperCase()} — ${s.pass} passed, ${s.fail} failed, ${s.waived} waived, ${s.skip} skipped (${timing})\n`,
+  out.result(
+    `apex verify: ${out.paint(report.status.toUpperCase(), report.status)} — ${s.pass} passed, ${s.fail} failed, ${s.waived} waived, ${s.skip} skipped (${timing})`,
   );
-  process.stdout.write(`report: ${files.join(", ")}\n`);
+  if (files.length) out.detail(`report: ${files.join(", ")}`);
   return exitCode;
 }

@@ -29,8 +29,20 @@ export const FILE_NAMES: Record<Format, string> = {
   html: "report.html",
 };
 
-/** Write each requested format into outDir; returns the paths written. */
+/** `--out -`: the report goes to stdout, as hadolint and trivy print their chosen format. */
+export const STDOUT = "-";
+
+/** stdout holds one document: `--out -` with several formats is a usage error, found before any work. */
+export function checkOut(outDir: string, formats: Format[]): void {
+  const chosen = [...new Set(formats)];
+  if (outDir === STDOUT && chosen.length !== 1)
+    throw new UsageError(`--out - writes one format to stdout, not ${chosen.length} (${chosen.join(", ")}): choose one with --format`);
+}
+
+/** Write each requested format into outDir (or the one format to stdout for `--out -`);
+ *  returns the paths written, none when the report went to stdout. */
 export function writeReport(report: Report, formats: Format[], outDir: string): string[] {
+  checkOut(outDir, formats);
   // every command's report, whatever wrote it, with the run's secrets masked
   const safe = redactDeep(report);
   const render = [...new Set(formats)].map((f) => {
@@ -38,6 +50,10 @@ export function writeReport(report: Report, formats: Format[], outDir: string): 
     if (!r) throw new UsageError(`unknown report format "${f}"`);
     return [join(outDir, FILE_NAMES[f]), redact(r(safe))] as const;
   });
+  if (outDir === STDOUT) {
+    process.stdout.write(render[0]![1]);
+    return [];
+  }
   mkdirSync(outDir, { recursive: true });
   for (const [path, text] of render) writeFileSync(path, text);
   return render.map(([p]) => p);
