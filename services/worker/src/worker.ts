@@ -71,6 +71,11 @@ async function start(): Promise<void> {
       taskList,
       parsedCronItems: [], // an empty schedule: graphile-worker then never looks for a crontab file
       logger: graphileLogger(log),
+      // Completions go through graphile-worker's batcher (delay 0: no waiting), which its
+      // shutdown flushes. Without it a job that finished while draining was recorded only
+      // in memory: the worker exited with the job (and its named queue) still locked, to be
+      // run again when the lock expired four hours later.
+      preset: { worker: { completeJobBatchDelay: 0, failJobBatchDelay: 0 } },
     });
   } catch (err) {
     await pool.end().catch(() => undefined);
