@@ -93,4 +93,13 @@ export const FAILING_FIXTURES: Record<string, FailingFixture> = {
   "stack/host-guard": { test: "src/stack/host-guard.docker.test.ts", fixture: "src/stack/testdata/hostile/compose.yaml", case: "refuses a hostile compose file" },
   "compose/no-secrets-in-env": { test: "src/rules/rules.test.ts", fixture: "src/testdata/policy/compose/secret-in-env.yaml", case: "compose/secret-in-env.yaml" },
   "compose/network-tiers": { test: "src/rules/rules.test.ts", fixture: "src/testdata/policy/compose/network-flat.yaml", case: "compose/network-flat.yaml" },
+  // CIS 5.x container items (issue 16)
+  "compose/apparmor-confined": { test: "src/rules/rules.test.ts", fixture: "src/testdata/policy/compose/apparmor-unconfined.yaml", case: "compose/apparmor-unconfined.yaml" },
+  "compose/selinux-labels-kept": { test: "src/rules/rules.test.ts", fixture: "src/testdata/policy/compose/label-disable.yaml", case: "compose/label-disable.yaml" },
+  "compose/ports-accepted": { test: "src/rules/rules.test.ts", fixture: "src/testdata/policy/ports/published.yaml", case: "ports/published.yaml" },
+  "compose/core-dumps-off": { test: "src/rules/rules.test.ts", fixture: "src/testdata/policy/compose/core-dumps-on.yaml", case: "compose/core-dumps-on.yaml" },
+  "compose/no-shared-propagation": { test: "src/rules/rules.test.ts", fixture: "src/testdata/policy/compose/propagation-shared.yaml", case: "compose/propagation-shared.yaml" },
+  "compose/no-cgroup-parent": { test: "src/rules/rules.test.ts", fixture: "src/testdata/policy/compose/cgroup-parent.yaml", case: "compose/cgroup-parent.yaml" },
+  "compose/not-default-bridge": { test: "src/rules/rules.test.ts", fixture: "src/testdata/policy/compose/network-mode-bridge.yaml", case: "compose/network-mode-bridge.yaml" },
+  "compose/no-host-userns": { test: "src/rules/rules.test.ts", fixture: "src/testdata/policy/compose/userns-host.yaml", case: "compose/userns-host.yaml" },
 };

@@ -39,6 +39,15 @@ import { dockerfileUseraddNoLogInit } from "./dockerfile-useradd-no-log-init.ts"
 import { dockerfileWorkdirAbsolute } from "./dockerfile-workdir-absolute.ts";
 import { dockerfileWorkdirOwned } from "./dockerfile-workdir-owned.ts";
 import { imageConfigMatchesDockerfile } from "./image-config-matches-dockerfile.ts";
+// CIS 5.x container items (issue 16)
+import { composeApparmorConfined } from "./compose-apparmor-confined.ts";
+import { composeCoreDumpsOff } from "./compose-core-dumps-off.ts";
+import { composeNoCgroupParent } from "./compose-no-cgroup-parent.ts";
+import { composeNoHostUserns } from "./compose-no-host-userns.ts";
+import { composeNoSharedPropagation } from "./compose-no-shared-propagation.ts";
+import { composeNotDefaultBridge } from "./compose-not-default-bridge.ts";
+import { composePortsAccepted } from "./compose-ports-accepted.ts";
+import { composeSelinuxLabelsKept } from "./compose-selinux-labels-kept.ts";
 
 export const rules: readonly Rule[] = [
   composeAnchorListReplaced,
@@ -79,6 +88,15 @@ export const rules: readonly Rule[] = [
   dockerfileWorkdirAbsolute,
   dockerfileWorkdirOwned,
   imageConfigMatchesDockerfile,
+  // CIS 5.x container items (issue 16)
+  composeApparmorConfined,
+  composeSelinuxLabelsKept,
+  composePortsAccepted,
+  composeCoreDumpsOff,
+  composeNoSharedPropagation,
+  composeNoCgroupParent,
+  composeNotDefaultBridge,
+  composeNoHostUserns,
 ];
 
 export const ruleById = new Map(rules.map((r) => [r.id, r]));
@@ -93,4 +111,15 @@ export const HOST_GUARD_RULES: readonly string[] = [
   "compose/no-devices",
   "compose/build-stays-in-repo",
   "compose/files-stay-in-repo",
+  // CIS 5.x (issue 16): each changes the host's hold on the container the moment it starts:
+  // AppArmor and SELinux off leave it outside the host's MAC policy, a shared bind mount
+  // carries mounts made inside it into the host's mount table, the host user namespace makes
+  // its root the host's root under userns-remap, and cgroup_parent places its cgroup where
+  // the file chooses in the host's tree (outside the limits set on Docker's). Ports, the
+  // default bridge and core dumps are judged before start too, but do not stop the build.
+  "compose/apparmor-confined",
+  "compose/selinux-labels-kept",
+  "compose/no-shared-propagation",
+  "compose/no-host-userns",
+  "compose/no-cgroup-parent",
 ];
