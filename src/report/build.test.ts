@@ -47,7 +47,7 @@ describe("locate", () => {
   const at = serviceLocations(["src/testdata/policy/intact/compose.yaml"], process.cwd());
 
   it("knows each service's line in the compose file", () => {
-    expect(at.api).toEqual({ file: "src/testdata/policy/intact/compose.yaml", line: 14 });
+    expect(at.api).toEqual({ file: "src/testdata/policy/intact/compose.yaml", line: 15 });
   });
 
   it("gives a result without a location its service's line, and leaves the others alone", () => {

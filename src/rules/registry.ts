@@ -115,8 +115,9 @@ export const HOST_GUARD_RULES: readonly string[] = [
   // AppArmor and SELinux off leave it outside the host's MAC policy, a shared bind mount
   // carries mounts made inside it into the host's mount table, the host user namespace makes
   // its root the host's root under userns-remap, and cgroup_parent places its cgroup where
-  // the file chooses in the host's tree (outside the limits set on Docker's). Ports, the
-  // default bridge and core dumps are judged before start too, but do not stop the build.
+  // the file chooses in the host's tree (outside the limits set on Docker's). The ports, the
+  // default bridge and core dumps rules stay out: they concern the container, not the host,
+  // and run with the other rules.
   "compose/apparmor-confined",
   "compose/selinux-labels-kept",
   "compose/no-shared-propagation",
