@@ -93,4 +93,8 @@ export const FAILING_FIXTURES: Record<string, FailingFixture> = {
   "stack/host-guard": { test: "src/stack/host-guard.docker.test.ts", fixture: "src/stack/testdata/hostile/compose.yaml", case: "refuses a hostile compose file" },
   "compose/no-secrets-in-env": { test: "src/rules/rules.test.ts", fixture: "src/testdata/policy/compose/secret-in-env.yaml", case: "compose/secret-in-env.yaml" },
   "compose/network-tiers": { test: "src/rules/rules.test.ts", fixture: "src/testdata/policy/compose/network-flat.yaml", case: "compose/network-flat.yaml" },
+  // issue 16: CIS items seen at run time, on the host, and in Dockerfiles
+  "dockerfile/no-openssh-server": { test: "src/rules/rules.test.ts", fixture: "src/testdata/policy/dockerfiles/openssh-server.Dockerfile", case: "dockerfiles/openssh-server.Dockerfile" },
+  "dockerfile/apt-update-with-install": { test: "src/rules/rules.test.ts", fixture: "src/testdata/policy/dockerfiles/apt-update-alone.Dockerfile", case: "dockerfiles/apt-update-alone.Dockerfile" },
+  // end issue 16
 };
