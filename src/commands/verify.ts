@@ -13,7 +13,7 @@ import { buildReport } from "../report/build.ts";
 import { renderers, writeReport } from "../report/index.ts";
 import { STACK_CHECKS, stackResult } from "../stack/checks.ts";
 import { build, down, failureEvidence, leftovers, up, waitReady } from "../stack/lifecycle.ts";
-import { hostVersions, imageInfo, prepareInputs, requireImages, servicesNotRun, unavailableImages } from "../stack/host.ts";
+import { hostVersions, swarmCheck, imageInfo, prepareInputs, requireImages, servicesNotRun, unavailableImages } from "../stack/host.ts";
 import { buildMatrix } from "../report/matrix.ts";
 import { createOutput } from "./output.ts";
 import { runPolicy } from "../policy.ts";
@@ -69,6 +69,7 @@ async function setupPhase(r: Run): Promise<void> {
     await prepareInputs();
     return versions;
   });
+  r.checks.push(await swarmCheck()); // CIS 5.1: a host fact, reported with the stack/* checks
   // Exemptions may name services of profiles this run leaves out (pghero).
   r.notRun = await servicesNotRun(r.target, r.model);
   r.exemptions = r.opts.exemptions ? loadExemptions(r.opts.exemptions, [...Object.keys(r.model.services), ...r.notRun]) : [];

@@ -74,8 +74,20 @@ export interface GatheredFacts {
   coreLimit?: { soft: string; hard: string; line: string };
   /** TCP ports listening in the container's network namespace */
   listening?: ListenFact[];
+  /** AppArmor (CIS 5.2): the host kernel's module parameter, PID 1's profile as its attr file says */
+  apparmor?: AppArmorFact;
   unavailable: Record<string, string>; // section -> reason
   complete: boolean; // the end marker was seen
+}
+
+export interface AppArmorFact {
+  /** /sys/module/apparmor/parameters/enabled: "Y", "N", "absent" (no AppArmor in the kernel), "unreadable" */
+  enabled: string;
+  /** the attr file read (/proc/1/attr/apparmor/current, else /proc/1/attr/current) */
+  file?: string;
+  /** its text: "unconfined", "docker-default (enforce)", or "" when no LSM answers */
+  current?: string;
+  lines: string[];
 }
 
 export interface ListenFact {

@@ -106,4 +106,13 @@ sec listen
 for f in /proc/1/net/tcp /proc/1/net/tcp6; do
   [ -r "$f" ] && while read -r _ local _ st _; do [ "$st" = 0A ] && printf '%s\n' "$local"; done < "$f"
 done
+# PID 1's AppArmor profile (CIS 5.2), and whether the host kernel has AppArmor at all: the
+# module's parameter is the host kernel's, seen through the container's read-only /sys.
+sec apparmor
+if [ -r /sys/module/apparmor/parameters/enabled ]; then read -r v < /sys/module/apparmor/parameters/enabled; printf 'enabled %s\n' "$v"
+elif [ -d /sys/module/apparmor ]; then echo 'enabled unreadable'
+else echo 'enabled absent'; fi
+for f in /proc/1/attr/apparmor/current /proc/1/attr/current; do
+  if [ -e "$f" ]; then v=$( { read -r l < "$f"; printf '%s' "$l"; } 2>&1 ); printf 'current %s\t%s\n' "$f" "$v"; break; fi
+done
 sec end

@@ -68,3 +68,19 @@ describe("compose and docker values", () => {
     expect(d).toMatchObject({ memLimit: 536870912, pidsLimit: 200 });
   });
 });
+
+// issue 16: the apparmor section (CIS 5.2)
+describe("parseGather: apparmor section", () => {
+  const meta = { mode: "exec" as const, command: ["x"], exitCode: 0, stderr: "" };
+  it("reads the module parameter and PID 1's attr file, an empty answer included", () => {
+    const g = parseGather("@@apex:apparmor\nenabled absent\ncurrent /proc/1/attr/current\t\n@@apex:end\n", meta);
+    expect(g.apparmor).toMatchObject({ enabled: "absent", file: "/proc/1/attr/current", current: "" });
+    const h = parseGather("@@apex:apparmor\nenabled Y\ncurrent /proc/1/attr/apparmor/current\tdocker-default (enforce)\n@@apex:end\n", meta);
+    expect(h.apparmor).toMatchObject({ enabled: "Y", file: "/proc/1/attr/apparmor/current", current: "docker-default (enforce)" });
+  });
+  it("a missing section is unavailable, not an empty fact", () => {
+    const g = parseGather("@@apex:end\n", meta);
+    expect(g.apparmor).toBeUndefined();
+    expect(g.unavailable.apparmor).toBe("section missing from gather output");
+  });
+});

@@ -1,5 +1,5 @@
 // Pure parsers: gather-script output, /proc lines, mountinfo, compose and inspect into facts.
-import type { FindFact, GatheredFacts, ListenFact, MountFact, ProcFact, StatFact, WriteFact } from "./facts.ts";
+import type { AppArmorFact, FindFact, GatheredFacts, ListenFact, MountFact, ProcFact, StatFact, WriteFact } from "./facts.ts";
 import type { GatherMode } from "./script.ts";
 import { SECTION_PREFIX } from "./script.ts";
 
@@ -184,7 +184,24 @@ export function parseGather(
     for (const f of listen.map(parseListen)) if (f) seen.set(`${f.port}/${f.loopbackOnly}`, f);
     g.listening = [...seen.values()];
   }
+  // issue 16: the apparmor section (CIS 5.2)
+  const aa = s.get("apparmor");
+  if (!unavailable("apparmor", aa) && aa) g.apparmor = parseAppArmor(aa);
   return g;
+}
+
+/** The apparmor section: "enabled Y|N|absent|unreadable" and "current <file>\t<text>". */
+export function parseAppArmor(lines: string[]): AppArmorFact {
+  const f: AppArmorFact = { enabled: "absent", lines };
+  for (const l of lines) {
+    if (l.startsWith("enabled ")) f.enabled = l.slice(8).trim();
+    else if (l.startsWith("current ")) {
+      const [file, ...rest] = l.slice(8).split("\t");
+      f.file = file;
+      f.current = rest.join("\t").trim();
+    }
+  }
+  return f;
 }
 
 /**

@@ -3,7 +3,7 @@
 import type { CheckMeta, Evidence } from "../types.ts";
 import type { GatheredFacts, ProcFact, ServiceFacts } from "./facts.ts";
 
-export type Section = "self" | "procs" | "mountinfo" | "rootwrite" | "writable" | "stat" | "app" | "perms" | "cgroup" | "sock" | "listen" | "limits";
+export type Section = "self" | "procs" | "mountinfo" | "rootwrite" | "writable" | "stat" | "app" | "perms" | "cgroup" | "sock" | "listen" | "limits" | "apparmor";
 
 export interface Outcome {
   status: "pass" | "fail" | "skip";

@@ -53,6 +53,7 @@ describe("canned cases from real containers", () => {
       expect(notPass).toEqual([
         ...(c === "noshell" ? ["runtime/app-ownership: no /app directory in this image: nothing to check"] : []),
         "runtime/core-dumps-off: cannot run: limits: section missing from gather output",
+        "runtime/apparmor-confined: cannot run: apparmor: section missing from gather output",
       ]);
     }
   });
@@ -159,6 +160,60 @@ describe("variants of the intact facts", () => {
     // an exemption of another service, or an expired one, justifies nothing
     expect(justifiedCaps(f, [{ ...ex, service: "other" }])).toBeUndefined();
     expect(justifiedCaps(f, [{ ...ex, expires: "2020-01-01" }])).toBeUndefined();
+  });
+});
+
+// issue 16 (CIS 5.7, 5.2, 5.20, 5.25): each fact both ways on the intact capture
+describe("variants of the intact facts: sshd, AppArmor, propagation, cgroup parent", () => {
+  const intact = () => loadCase("intact");
+  const g = (f: ServiceFacts) => f.gathered!;
+  const aa = (enabled: string, current?: string) => ({ enabled, file: "/proc/1/attr/current", current, lines: [`enabled ${enabled}`, `current /proc/1/attr/current\t${current ?? ""}`] });
+
+  it.each([
+    ["sshd", "fail"], ["sshd-session", "fail"], ["dropbear", "fail"],
+    ["sleep", "pass"], ["ssh-agent", "pass"], ["sshd_exporter", "pass"],
+  ])("a process named %s → runtime/no-sshd %s", (name, want) => {
+    const f = intact();
+    g(f).procs!.push({ ...g(f).procs![0]!, pid: 4242, name, lines: [`Name:\t${name}`] });
+    expect(result(f, "runtime/no-sshd").status).toBe(want);
+  });
+  it.each([
+    [aa("Y", "unconfined"), "fail", /unconfined/],
+    [aa("Y", "docker-default (enforce)"), "pass", /docker-default \(enforce\)/],
+    [aa("Y", "docker-default (complain)"), "fail", /complain mode/],
+    [aa("N", "unconfined"), "fail", /unconfined/], // the kernel's own answer wins over the parameter
+    [aa("absent", ""), "skip", /AppArmor is not enabled in the host kernel \(.*enabled: absent/],
+    [aa("N", ""), "skip", /not enabled/],
+    [aa("Y", "system_u:system_r:container_t:s0"), "skip", /another LSM/],
+  ])("AppArmor %j → %s", (fact, want, msg) => {
+    const f = intact();
+    delete g(f).unavailable.apparmor; // the capture predates the section
+    g(f).apparmor = fact;
+    expect(result(f, "runtime/apparmor-confined")).toMatchObject({ status: want, message: expect.stringMatching(msg) });
+  });
+  it("a shared mount fails runtime/no-shared-propagation; Docker's master:N slaves do not", () => {
+    const f = intact();
+    expect(result(f, "runtime/no-shared-propagation").status).toBe("pass");
+    const line = "109 92 254:0 /var/lib/docker/volumes/v/_data /x ro,relatime shared:1 - ext4 /dev/vda rw";
+    g(f).mounts!.push({ mountPoint: "/x", options: ["ro", "relatime"], fstype: "ext4", source: "/dev/vda", superOptions: ["rw"], line });
+    expect(result(f, "runtime/no-shared-propagation")).toMatchObject({ status: "fail", message: "shared propagation: /x (shared:1)" });
+    g(f).mounts!.pop();
+    g(f).mounts!.push({ mountPoint: "/y", options: ["ro"], fstype: "ext4", source: "/dev/vda", superOptions: [], line: "110 92 254:0 /y /y ro master:1 - ext4 /dev/vda rw" });
+    expect(result(f, "runtime/no-shared-propagation").status).toBe("pass");
+  });
+  it.each([
+    ["4:memory:/docker/ID", "pass"],
+    ["0::/system.slice/docker-ID.scope", "pass"],
+    ["4:memory:/apex-probe-fixture/ID", "fail"],
+    ["0::/custom.slice/docker-ID.scope", "fail"],
+    ["4:memory:/docker/0000000000000000000000000000000000000000000000000000000000000000", "fail"],
+    ["0::/", "skip"],
+  ])("cgroup %s → runtime/cgroup-default-parent %s", (line, want) => {
+    const f = intact();
+    const id = "c6aced03114e8b6a38011f85d2e8ec6a682f896c9736926b7ae8b41c5e52c7fc";
+    f.inspect.id = id.slice(0, 12);
+    g(f).cgroupLines = [line.replace("ID", id)];
+    expect(result(f, "runtime/cgroup-default-parent").status).toBe(want);
   });
 });
 

@@ -22,6 +22,11 @@ import { rootfsReadonly } from "./rootfs-readonly.ts";
 import { seccompFilter } from "./seccomp-filter.ts";
 import { tmpfsDeclared } from "./tmpfs-declared.ts";
 import { writablePaths } from "./writable-paths.ts";
+// issue 16 (CIS 5.7, 5.2, 5.20, 5.25)
+import { apparmorConfined } from "./apparmor-confined.ts";
+import { cgroupDefaultParent } from "./cgroup-default-parent.ts";
+import { noSharedPropagation } from "./no-shared-propagation.ts";
+import { noSshd } from "./no-sshd.ts";
 
 export const PROBES: Probe[] = [
   processUser,
@@ -42,6 +47,11 @@ export const PROBES: Probe[] = [
   networkIsolation,
   healthy,
   inspectAgrees,
+  // issue 16 (CIS 5.7, 5.2, 5.20, 5.25)
+  noSshd,
+  apparmorConfined,
+  noSharedPropagation,
+  cgroupDefaultParent,
 ];
 
 /** Reported once per declared service whose container is not running. */

@@ -38,6 +38,9 @@ import { dockerfileUserNumeric } from "./dockerfile-user-numeric.ts";
 import { dockerfileUseraddNoLogInit } from "./dockerfile-useradd-no-log-init.ts";
 import { dockerfileWorkdirAbsolute } from "./dockerfile-workdir-absolute.ts";
 import { dockerfileWorkdirOwned } from "./dockerfile-workdir-owned.ts";
+// issue 16 (CIS 5.7, 4.7)
+import { dockerfileAptUpdateWithInstall } from "./dockerfile-apt-update-with-install.ts";
+import { dockerfileNoOpensshServer } from "./dockerfile-no-openssh-server.ts";
 import { imageConfigMatchesDockerfile } from "./image-config-matches-dockerfile.ts";
 // CIS 5.x container items (issue 16)
 import { composeApparmorConfined } from "./compose-apparmor-confined.ts";
@@ -87,6 +90,9 @@ export const rules: readonly Rule[] = [
   dockerfileUseraddNoLogInit,
   dockerfileWorkdirAbsolute,
   dockerfileWorkdirOwned,
+  // issue 16 (CIS 5.7, 4.7)
+  dockerfileNoOpensshServer,
+  dockerfileAptUpdateWithInstall,
   imageConfigMatchesDockerfile,
   // CIS 5.x container items (issue 16)
   composeApparmorConfined,

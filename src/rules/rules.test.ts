@@ -84,6 +84,9 @@ const dockerfileCases: Array<[string, string[]]> = [
   ["dockerfiles/sudo.Dockerfile", ["dockerfile/no-sudo"]],
   ["dockerfiles/secret-in-env.Dockerfile", ["dockerfile/no-secrets-in-env"]],
   ["dockerfiles/setuid-kept.Dockerfile", ["dockerfile/no-setuid"]],
+  // issue 16 (CIS 5.7, 4.7)
+  ["dockerfiles/openssh-server.Dockerfile", ["dockerfile/no-openssh-server"]],
+  ["dockerfiles/apt-update-alone.Dockerfile", ["dockerfile/apt-update-with-install"]],
 ];
 
 let intact: PolicyModel;
@@ -161,6 +164,44 @@ describe("must not flag", () => {
       df.instructions.splice(at, 0, parsed);
     });
     expect(results.find((r) => r.id === "dockerfile/no-sudo")?.status).toBe(flagged ? "fail" : "pass");
+  });
+  // issue 16 (CIS 5.7, 4.7)
+  it("apt-get update && apt-get install openssh-client in one RUN (dockerfile/apt-update-with-install, dockerfile/no-openssh-server)", () => {
+    const file = "good/update-with-install.Dockerfile";
+    const results = withApi((api) => {
+      api.dockerfile = readDockerfile(join(TD, file), relative(repoRoot, join(TD, file)));
+    });
+    expect(failing(results)).toEqual([]);
+    expect(results.find((r) => r.id === "dockerfile/apt-update-with-install")?.status).toBe("pass");
+    expect(results.find((r) => r.id === "dockerfile/no-openssh-server")?.status).toBe("pass");
+  });
+  it.each([
+    ["RUN apt-get update", "dockerfile/apt-update-with-install", "fail"],
+    ["RUN apt-get -q update; echo done", "dockerfile/apt-update-with-install", "fail"],
+    ["RUN apk update", "dockerfile/apt-update-with-install", "fail"],
+    ["RUN apt-get install -y curl && apt-get update", "dockerfile/apt-update-with-install", "fail"],
+    ["RUN apt-get update && apt-get install -y curl", "dockerfile/apt-update-with-install", "pass"],
+    ["RUN apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get -y install curl", "dockerfile/apt-update-with-install", "pass"],
+    ["RUN apt update && apt install -y curl", "dockerfile/apt-update-with-install", "pass"],
+    ["RUN apk update && apk add curl", "dockerfile/apt-update-with-install", "pass"],
+    ["RUN echo apt-get update", "dockerfile/apt-update-with-install", "pass"],
+    ["RUN apt-get install -y openssh-server", "dockerfile/no-openssh-server", "fail"],
+    ["RUN apt-get install -y openssh-server=1:9.2p1-2", "dockerfile/no-openssh-server", "fail"],
+    ["RUN sudo -E apt-get install -y dropbear", "dockerfile/no-openssh-server", "fail"],
+    ["RUN apk add --no-cache openssh", "dockerfile/no-openssh-server", "fail"],
+    ["RUN dnf install -y openssh-server", "dockerfile/no-openssh-server", "fail"],
+    ["RUN apt-get install -y openssh-client", "dockerfile/no-openssh-server", "pass"],
+    ["RUN dnf install -y openssh", "dockerfile/no-openssh-server", "pass"],
+    ["RUN apt-get remove -y openssh-server", "dockerfile/no-openssh-server", "pass"],
+    ["RUN echo openssh-server > /etc/motd", "dockerfile/no-openssh-server", "pass"],
+  ])("%s → %s %s", (line, id, want) => {
+    const results = withApi((api) => {
+      const df = api.dockerfile!;
+      const at = df.instructions.findIndex((i) => i.keyword === "WORKDIR");
+      const parsed = parseDockerfile(`FROM scratch\n${line}\n`, "inline.Dockerfile").instructions.find((i) => i.keyword === "RUN")!;
+      df.instructions.splice(at, 0, parsed);
+    });
+    expect(results.find((r) => r.id === id)?.status).toBe(want);
   });
   it("an edge network for the published port beside an internal one (compose/network-tiers)", async () => {
     const results = await judge("good/network-tiers.yaml");

@@ -36,7 +36,25 @@ export const STACK_CHECKS = {
     refs: ["DESIGN decision 1"],
     remediation: "Enable its profile (--profile) on a host that can pull its image, or accept that it is reported as skipped.",
   },
+  // issue 16 (CIS 5.1)
+  notSwarm: {
+    id: "stack/host-not-swarm",
+    kind: "workflow",
+    title: "The Docker Engine is not in swarm mode",
+    severity: "medium",
+    refs: ["CIS 5.1"],
+    remediation: "Leave swarm mode on this engine (`docker swarm leave`) unless it is meant to be a swarm node; a node in swarm mode opens its management ports.",
+  },
 } satisfies Record<string, CheckMeta>;
+
+/** CIS 5.1: judges `docker info`'s Swarm.LocalNodeState ("inactive", "active", "pending",
+ *  "error", "locked"): any state but inactive means the engine takes part in a swarm. */
+export function judgeSwarm(state: string, evidence: Evidence): CheckResult {
+  const s = state.trim();
+  if (s === "inactive") return stackResult(STACK_CHECKS.notSwarm, null, "pass", "swarm mode inactive", [evidence]);
+  if (s === "") return stackResult(STACK_CHECKS.notSwarm, null, "skip", "docker info did not say the swarm state", [evidence]);
+  return stackResult(STACK_CHECKS.notSwarm, null, "fail", `the engine is in swarm mode (Swarm.LocalNodeState ${s})`, [evidence]);
+}
 
 export function stackResult(
   meta: CheckMeta,

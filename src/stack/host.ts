@@ -4,7 +4,8 @@ import { existsSync } from "node:fs";
 import { compose, docker, run, type ComposeTarget, type RunResult } from "../docker.ts";
 import { UsageError } from "../errors.ts";
 import type { ResolvedCompose } from "../sources/compose.ts";
-import type { ImageInfo } from "../types.ts";
+import type { CheckResult, ImageInfo } from "../types.ts";
+import { judgeSwarm } from "./checks.ts";
 
 export async function hostVersions(): Promise<Record<string, string>> {
   const [engine, composeV] = await Promise.all([
@@ -14,6 +15,13 @@ export async function hostVersions(): Promise<Record<string, string>> {
   if (engine.exitCode !== 0) throw new UsageError("no Docker Engine answers (run scripts/setup-host.sh, or set DOCKER_HOST)");
   if (composeV.exitCode !== 0) throw new UsageError("docker compose v2 is missing (run scripts/setup-host.sh)");
   return { docker: engine.stdout.trim(), compose: composeV.stdout.trim(), node: process.versions.node };
+}
+
+/** CIS 5.1 (stack/host-not-swarm): the engine's swarm state, judged by judgeSwarm. */
+export async function swarmCheck(): Promise<CheckResult> {
+  const r = await docker(["info", "--format", "{{.Swarm.LocalNodeState}}"]);
+  const ev = { command: r.argv, exitCode: r.exitCode, output: (r.stdout.trim() || r.stderr.trim()).slice(0, 500), property: "Swarm.LocalNodeState", expected: "inactive", actual: r.stdout.trim() };
+  return judgeSwarm(r.exitCode === 0 ? r.stdout : "", ev);
 }
 
 /** Generated inputs the stack needs: secrets and the api/worker bundles. Both idempotent. */
