@@ -19,6 +19,7 @@ import { createOutput } from "./output.ts";
 import { runPolicy } from "../policy.ts";
 import { runProbes } from "../probe.ts";
 import { runDatabaseChecks } from "../database.ts";
+import { databaseTopology } from "../database/collect.ts";
 import { runWorkflows } from "../workflows/index.ts";
 import { applyExemptions, loadExemptions, type Exemption } from "../exemptions.ts";
 import { selected, selection } from "../catalogue.ts";
@@ -57,7 +58,11 @@ interface Run {
   built: boolean;
   unavailable: Map<string, string>;
   policy: Promise<CheckResult[]>;
+  /** `docker compose up` was run: there may be containers to probe, healthy or not. */
+  started: boolean;
   ready: boolean;
+  /** Services that did not become ready (stack/healthy failed for them). */
+  unready: string[];
   /** Why nothing may be built or started (a host-guarding check failed), if so. */
   refused?: string;
 }
@@ -124,8 +129,10 @@ async function upPhase(r: Run): Promise<void> {
     async () => {
       const services = Object.keys(r.model.services).filter((s) => !r.unavailable.has(s));
       const started = await up(r.target, r.unavailable.size ? services : undefined);
+      r.started = true;
       const outcome = await waitReady(r.target, services, (r.opts.readyTimeout ?? 180) * 1000);
       if (started.exitCode !== 0 && outcome.ok) outcome.ok = false;
+      r.unready = outcome.failed;
       for (const svc of services) {
         if (outcome.failed.includes(svc)) {
           const ev = await failureEvidence(r.target, outcome.states.get(svc), svc);
@@ -151,8 +158,13 @@ async function policyResultsPhase(r: Run): Promise<void> {
   r.checks.push(...(await r.policy));
 }
 
+/** Why a phase that needs a working stack does not run, said in the report's phases. */
+const notHealthy = (r: Run) =>
+  `not run: the stack is not healthy (${r.unready.length ? r.unready.join(", ") : "docker compose up failed"}; see stack/healthy)`;
+
+/** Posture never depends on a healthcheck: every running container is probed, healthy or not. */
 async function probePhase(r: Run): Promise<void> {
-  if (!r.ready) return;
+  if (!r.started) return;
   // a phase fails on what stays failed once the recorded exemptions are applied
   const runtime = await r.progress.phase(
     "probe",
@@ -162,8 +174,13 @@ async function probePhase(r: Run): Promise<void> {
   r.checks.push(...runtime);
 }
 
+/** The database's posture needs the database to answer: it is judged unless that service
+ *  itself (or the whole `up`) failed; another service's failed healthcheck does not hide it. */
 async function databasePhase(r: Run): Promise<void> {
-  if (!r.ready) return;
+  if (!r.started) return;
+  const { dbService } = databaseTopology(r.model);
+  const dbDown = !r.ready && (!r.unready.length || (dbService !== undefined && r.unready.includes(dbService)));
+  if (dbDown) return r.progress.skip("database", notHealthy(r));
   const db = await r.progress.phase(
     "database",
     async () => applyExemptions((await runDatabaseChecks(r.target, r.model)).filter((c) => selected(r.opts.selection, c.id)), r.exemptions),
@@ -172,8 +189,11 @@ async function databasePhase(r: Run): Promise<void> {
   r.checks.push(...db);
 }
 
+/** Workflows exercise the stack end to end (login, jobs, queues): on an unhealthy stack
+ *  they would fail for the broken service's sake, so they are skipped, and the phase says why. */
 async function workflowPhase(r: Run): Promise<void> {
-  if (!r.ready || r.opts.skipWorkflows) return;
+  if (!r.started || r.opts.skipWorkflows) return;
+  if (!r.ready) return r.progress.skip("workflow", notHealthy(r));
   const policy = await r.policy;
   const flows = await r.progress.phase(
     "workflow",
@@ -197,7 +217,7 @@ export async function runVerify(opts: VerifyOptions): Promise<VerifyOutcome> {
   const progress = createProgress(scrub, { quiet: opts.quiet });
   const project = opts.projectName ?? `apex-verify-${randomBytes(3).toString("hex")}`;
   const target: ComposeTarget = { files: opts.compose, projectName: project, profiles: opts.profile };
-  const r = { opts, target, progress, checks: [], extra: {}, notRun: [], built: false, unavailable: new Map(), ready: false } as unknown as Run;
+  const r = { opts, target, progress, checks: [], extra: {}, notRun: [], built: false, unavailable: new Map(), started: false, ready: false, unready: [] } as unknown as Run;
   let teardownDone: Promise<void> | undefined;
   let aborted: NodeJS.Signals | undefined;
 
