@@ -39,6 +39,7 @@ import { dockerfileUseraddNoLogInit } from "./dockerfile-useradd-no-log-init.ts"
 import { dockerfileWorkdirAbsolute } from "./dockerfile-workdir-absolute.ts";
 import { dockerfileWorkdirOwned } from "./dockerfile-workdir-owned.ts";
 import { imageConfigMatchesDockerfile } from "./image-config-matches-dockerfile.ts";
+import { imageUserNonRoot } from "./image-user-non-root.ts";
 
 export const rules: readonly Rule[] = [
   composeAnchorListReplaced,
@@ -79,6 +80,7 @@ export const rules: readonly Rule[] = [
   dockerfileWorkdirAbsolute,
   dockerfileWorkdirOwned,
   imageConfigMatchesDockerfile,
+  imageUserNonRoot,
 ];
 
 export const ruleById = new Map(rules.map((r) => [r.id, r]));
