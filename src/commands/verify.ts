@@ -20,6 +20,7 @@ import { runPolicy } from "../policy.ts";
 import { runProbes } from "../probe.ts";
 import { runDatabaseChecks } from "../database.ts";
 import { databaseTopology } from "../database/collect.ts";
+import { databaseSkipped, workflowsSkipped } from "./health-gate.ts";
 import { runWorkflows } from "../workflows/index.ts";
 import { applyExemptions, loadExemptions, type Exemption } from "../exemptions.ts";
 import { selected, selection } from "../catalogue.ts";
@@ -158,10 +159,6 @@ async function policyResultsPhase(r: Run): Promise<void> {
   r.checks.push(...(await r.policy));
 }
 
-/** Why a phase that needs a working stack does not run, said in the report's phases. */
-const notHealthy = (r: Run) =>
-  `not run: the stack is not healthy (${r.unready.length ? r.unready.join(", ") : "docker compose up failed"}; see stack/healthy)`;
-
 /** Posture never depends on a healthcheck: every running container is probed, healthy or not. */
 async function probePhase(r: Run): Promise<void> {
   if (!r.started) return;
@@ -174,13 +171,10 @@ async function probePhase(r: Run): Promise<void> {
   r.checks.push(...runtime);
 }
 
-/** The database's posture needs the database to answer: it is judged unless that service
- *  itself (or the whole `up`) failed; another service's failed healthcheck does not hide it. */
 async function databasePhase(r: Run): Promise<void> {
   if (!r.started) return;
-  const { dbService } = databaseTopology(r.model);
-  const dbDown = !r.ready && (!r.unready.length || (dbService !== undefined && r.unready.includes(dbService)));
-  if (dbDown) return r.progress.skip("database", notHealthy(r));
+  const skipped = databaseSkipped(r, databaseTopology(r.model).dbService);
+  if (skipped) return r.progress.skip("database", skipped);
   const db = await r.progress.phase(
     "database",
     async () => applyExemptions((await runDatabaseChecks(r.target, r.model)).filter((c) => selected(r.opts.selection, c.id)), r.exemptions),
@@ -189,11 +183,10 @@ async function databasePhase(r: Run): Promise<void> {
   r.checks.push(...db);
 }
 
-/** Workflows exercise the stack end to end (login, jobs, queues): on an unhealthy stack
- *  they would fail for the broken service's sake, so they are skipped, and the phase says why. */
 async function workflowPhase(r: Run): Promise<void> {
   if (!r.started || r.opts.skipWorkflows) return;
-  if (!r.ready) return r.progress.skip("workflow", notHealthy(r));
+  const skipped = workflowsSkipped(r);
+  if (skipped) return r.progress.skip("workflow", skipped);
   const policy = await r.policy;
   const flows = await r.progress.phase(
     "workflow",
