@@ -63,6 +63,17 @@ export function sidecarArgs(i: InspectFacts, nonce: string, paths: string[] = []
   ];
 }
 
+/**
+ * The sidecar joins the target's PID namespace and reaches its files through PID 1: in a
+ * shared namespace PID 1 is the host's init (or another container's), so it would judge,
+ * and write-test, someone else's filesystem.
+ */
+export function sidecarRefused(i: InspectFacts): string | undefined {
+  if (i.pidMode === "" || i.pidMode === "private") return undefined;
+  const whose = i.pidMode === "host" ? "the host's" : `another container's (${i.pidMode})`;
+  return `no sidecar: the PID namespace is ${whose}, so its PID 1 and /proc/1/root are not this container's`;
+}
+
 export async function gather(i: InspectFacts, paths: string[], forceSidecar = false): Promise<{ gathered?: GatheredFacts; error?: string }> {
   const nonce = randomBytes(6).toString("hex");
   let fallbackWhy = "forced";
@@ -74,6 +85,8 @@ export async function gather(i: InspectFacts, paths: string[], forceSidecar = fa
     }
     fallbackWhy = lastLine(r) || "no shell";
   }
+  const refused = sidecarRefused(i);
+  if (refused) return { error: `exec impossible (${fallbackWhy}); ${refused}` };
   let r = await docker(sidecarArgs(i, nonce, paths), { timeoutMs: TIMEOUT_MS });
   if (!r.stdout.includes("@@apex:")) return { error: `exec impossible (${fallbackWhy}); sidecar exited ${r.exitCode}: ${lastLine(r)}` };
   let g = toGathered(r, "sidecar");

@@ -131,6 +131,8 @@ export interface InspectFacts {
   readonlyRootfs: boolean;
   securityOpt: string[];
   privileged: boolean;
+  /** HostConfig.PidMode: "" (its own), "host" or "container:<id>" (a shared PID namespace) */
+  pidMode: string;
   memory: number;
   pidsLimit: number | null;
   status: string;
