@@ -1,6 +1,10 @@
 // Which of verify's phases after `up` still run when the stack is not healthy. Probes run on
 // every running container whatever its health (posture never depends on a healthcheck);
 // what needs a working stack is skipped with the reason, never silently left out.
+import { DB_CHECKS } from "../database/registry.ts";
+import { resultOf } from "../result.ts";
+import type { CheckResult } from "../types.ts";
+import { WORKFLOWS } from "../workflows/index.ts";
 
 export interface StackHealth {
   ready: boolean;
@@ -21,4 +25,14 @@ export function databaseSkipped(h: StackHealth, dbService: string | undefined): 
  *  they would fail for its sake, so they wait for a healthy stack. */
 export function workflowsSkipped(h: StackHealth): string | undefined {
   return h.ready ? undefined : why(h);
+}
+
+/** One skip per workflow the run wanted, so every report format shows what was not run. */
+export function skippedWorkflows(why: string, wanted: (id: string) => boolean): CheckResult[] {
+  return WORKFLOWS.filter((w) => wanted(w.meta.id)).map((w) => resultOf(w.meta, w.service, { status: "skip", message: why }));
+}
+
+/** One skip per database check, on the database service (none: there was nothing to judge). */
+export function skippedDatabaseChecks(why: string, dbService: string | undefined): CheckResult[] {
+  return dbService ? DB_CHECKS.map((c) => resultOf(c.meta, dbService, { status: "skip", message: why })) : [];
 }

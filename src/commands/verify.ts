@@ -20,7 +20,7 @@ import { runPolicy } from "../policy.ts";
 import { runProbes } from "../probe.ts";
 import { runDatabaseChecks } from "../database.ts";
 import { databaseTopology } from "../database/collect.ts";
-import { databaseSkipped, workflowsSkipped } from "./health-gate.ts";
+import { databaseSkipped, skippedDatabaseChecks, skippedWorkflows, workflowsSkipped } from "./health-gate.ts";
 import { runWorkflows } from "../workflows/index.ts";
 import { applyExemptions, loadExemptions, type Exemption } from "../exemptions.ts";
 import { selected, selection } from "../catalogue.ts";
@@ -173,8 +173,13 @@ async function probePhase(r: Run): Promise<void> {
 
 async function databasePhase(r: Run): Promise<void> {
   if (!r.started) return;
-  const skipped = databaseSkipped(r, databaseTopology(r.model).dbService);
-  if (skipped) return r.progress.skip("database", skipped);
+  const { dbService } = databaseTopology(r.model);
+  const skipped = databaseSkipped(r, dbService);
+  if (skipped) {
+    r.progress.skip("database", skipped);
+    r.checks.push(...skippedDatabaseChecks(skipped, dbService).filter((c) => selected(r.opts.selection, c.id)));
+    return;
+  }
   const db = await r.progress.phase(
     "database",
     async () => applyExemptions((await runDatabaseChecks(r.target, r.model)).filter((c) => selected(r.opts.selection, c.id)), r.exemptions),
@@ -186,7 +191,11 @@ async function databasePhase(r: Run): Promise<void> {
 async function workflowPhase(r: Run): Promise<void> {
   if (!r.started || r.opts.skipWorkflows) return;
   const skipped = workflowsSkipped(r);
-  if (skipped) return r.progress.skip("workflow", skipped);
+  if (skipped) {
+    r.progress.skip("workflow", skipped);
+    r.checks.push(...skippedWorkflows(skipped, (id) => selected(r.opts.selection, id)));
+    return;
+  }
   const policy = await r.policy;
   const flows = await r.progress.phase(
     "workflow",
