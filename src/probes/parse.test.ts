@@ -101,6 +101,12 @@ describe("the container's own processes (shared PID namespace)", () => {
     expect(g.procs!.map((p) => p.pid)).toEqual([1]);
     expect(g.sharedPidNamespace).toBeUndefined();
   });
+  it("docker inspect says the PID namespace is the container's own: every visible process is its, whatever its cgroup", () => {
+    const g = parseGather(["@@apex:self", "pid 5000", "@@apex:procs", ...hostAndContainer, "@@apex:end"].join("\n"), { mode: "exec", command: [], exitCode: 0, stderr: "", ownPidNamespace: true });
+    expect(g.procs!.map((p) => p.pid)).toEqual([1, 2, 4100, 4200]);
+    expect(g.sharedPidNamespace).toBeUndefined();
+    expect(g).not.toHaveProperty("ownPidNamespace");
+  });
   it("keeps every process when no cgroup was readable (nothing to compare with)", () => {
     expect(gather(hostAndContainer.filter((l) => !l.includes("/cgroup:"))).procs!.map((p) => p.pid)).toEqual([1, 2, 4100, 4200]);
   });

@@ -112,10 +112,11 @@ function parseFind(lines: string[], matches: RegExp, cap = 300): FindFact {
 
 export function parseGather(
   stdout: string,
-  meta: { mode: GatherMode; command: string[]; exitCode: number; stderr: string },
+  meta: { mode: GatherMode; command: string[]; exitCode: number; stderr: string; /** docker inspect says the PID namespace is the container's own: every visible process is its */ ownPidNamespace?: boolean },
 ): GatheredFacts {
   const s = splitSections(stdout);
-  const g: GatheredFacts = { ...meta, unavailable: {}, complete: s.has("end") };
+  const { ownPidNamespace, ...run } = meta;
+  const g: GatheredFacts = { ...run, unavailable: {}, complete: s.has("end") };
   const unavailable = (name: string, lines: string[] | undefined): boolean => {
     if (!lines) {
       g.unavailable[name] = g.complete ? "section missing from gather output" : `gather output ended early (exit ${meta.exitCode}): ${meta.stderr.trim().split("\n").pop() ?? ""}`;
@@ -145,7 +146,7 @@ export function parseGather(
   if (!unavailable("procs", procs) && procs) {
     // exec joins the container's cgroup; the sidecar is a container of its own, PID 1 is the target's
     const anchor = meta.mode === "exec" ? g.selfPid : 1;
-    const reference = parseProcs(procs).find((p) => p.pid === anchor)?.cgroup;
+    const reference = ownPidNamespace ? undefined : parseProcs(procs).find((p) => p.pid === anchor)?.cgroup;
     const { own, shared } = ownProcesses(parseProcs(procs, g.selfPid), reference);
     g.procs = own;
     if (shared) g.sharedPidNamespace = shared;
