@@ -9,8 +9,8 @@
 # Output: sections, each starting with a line "@@apex:<name>".
 n=$1; mode=$2; au=$3; ag=$4; shift 4
 R=""; [ "$mode" = sidecar ] && R=/proc/1/root
-# Whose mounts, cgroup, limits and sockets are read: docker exec's own shell shares the container's
-# namespaces (with pid: host, PID 1 is the host's init); the sidecar has only PID 1.
+# Whose mounts, cgroup, limits and sockets are read: docker exec's own shell is in the
+# container's namespaces (with pid: host, PID 1 is the host's init); the sidecar has PID 1.
 M=1; [ "$mode" = exec ] && M=$$
 # A sidecar sees the target's files only through /proc/1/root, which needs the target's uid.
 NR=""; if [ -n "$R" ] && ! ( cd "$R/" ) 2>/dev/null; then NR="unavailable /proc/1/root unreadable from the sidecar (target runs as another uid)"; fi
