@@ -41,6 +41,7 @@ export const FAILING_FIXTURES: Record<string, FailingFixture> = {
   "dockerfile/no-secrets-in-env": { test: "src/rules/rules.test.ts", fixture: "src/testdata/policy/dockerfiles/secret-in-env.Dockerfile", case: "dockerfiles/secret-in-env.Dockerfile" },
   "dockerfile/no-setuid": { test: "src/rules/rules.test.ts", fixture: "src/testdata/policy/dockerfiles/setuid-kept.Dockerfile", case: "dockerfiles/setuid-kept.Dockerfile" },
   "image/config-matches-dockerfile": { test: "src/rules/rules.test.ts", fixture: "src/rules/rules.test.ts", case: "a local image whose WORKDIR differs from the Dockerfile is reported as stale" },
+  "image/user-non-root": { test: "src/rules/rules.test.ts", fixture: "src/rules/rules.test.ts", case: "an image running as root fails image/user-non-root; with no Dockerfile, dockerfile/user-non-root does not judge it" },
   "runtime/process-user": { test: "src/probes/probes.docker.test.ts", fixture: "src/probes/testdata/broken/compose.yaml", case: "root-user" },
   "runtime/cap-eff-zero": { test: "src/probes/probes.docker.test.ts", fixture: "src/probes/testdata/broken/compose.yaml", case: "root-drop-su" },
   "runtime/cap-bnd-justified": { test: "src/probes/probes.docker.test.ts", fixture: "src/probes/testdata/broken/compose.yaml", case: "caps-kept" },

@@ -6,6 +6,8 @@ import type { PhaseTiming } from "./types.ts";
 export interface Progress {
   phase<T>(name: string, work: () => Promise<T>, opts?: { failed?: (value: T) => boolean }): Promise<T>;
   note(text: string): void;
+  /** A phase that did not run, and why (recorded with status skip). */
+  skip(name: string, why: string): void;
   readonly phases: PhaseTiming[];
 }
 
@@ -17,6 +19,10 @@ export function createProgress(scrub: (s: string) => string = (s) => s, opts: { 
   return {
     phases,
     note: (text) => write(`  ${text}\n`),
+    skip(name, why) {
+      phases.push({ name, status: "skip", durationMs: 0, note: why });
+      write(`- ${name} skipped: ${why}\n`);
+    },
     async phase(name, work, opts) {
       write(`▸ ${name} …\n`);
       const started = performance.now();

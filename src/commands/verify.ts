@@ -19,6 +19,8 @@ import { createOutput } from "./output.ts";
 import { runPolicy } from "../policy.ts";
 import { runProbes } from "../probe.ts";
 import { runDatabaseChecks } from "../database.ts";
+import { databaseTopology } from "../database/collect.ts";
+import { databaseSkipped, skippedDatabaseChecks, skippedWorkflows, workflowsSkipped } from "./health-gate.ts";
 import { runWorkflows } from "../workflows/index.ts";
 import { applyExemptions, loadExemptions, type Exemption } from "../exemptions.ts";
 import { selected, selection } from "../catalogue.ts";
@@ -57,7 +59,11 @@ interface Run {
   built: boolean;
   unavailable: Map<string, string>;
   policy: Promise<CheckResult[]>;
+  /** `docker compose up` was run: there may be containers to probe, healthy or not. */
+  started: boolean;
   ready: boolean;
+  /** Services that did not become ready (stack/healthy failed for them). */
+  unready: string[];
   /** Why nothing may be built or started (a host-guarding check failed), if so. */
   refused?: string;
 }
@@ -125,8 +131,10 @@ async function upPhase(r: Run): Promise<void> {
     async () => {
       const services = Object.keys(r.model.services).filter((s) => !r.unavailable.has(s));
       const started = await up(r.target, r.unavailable.size ? services : undefined);
+      r.started = true;
       const outcome = await waitReady(r.target, services, (r.opts.readyTimeout ?? 180) * 1000);
       if (started.exitCode !== 0 && outcome.ok) outcome.ok = false;
+      r.unready = outcome.failed;
       for (const svc of services) {
         if (outcome.failed.includes(svc)) {
           const ev = await failureEvidence(r.target, outcome.states.get(svc), svc);
@@ -152,8 +160,9 @@ async function policyResultsPhase(r: Run): Promise<void> {
   r.checks.push(...(await r.policy));
 }
 
+/** Posture never depends on a healthcheck: every running container is probed, healthy or not. */
 async function probePhase(r: Run): Promise<void> {
-  if (!r.ready) return;
+  if (!r.started) return;
   // a phase fails on what stays failed once the recorded exemptions are applied
   const runtime = await r.progress.phase(
     "probe",
@@ -164,7 +173,14 @@ async function probePhase(r: Run): Promise<void> {
 }
 
 async function databasePhase(r: Run): Promise<void> {
-  if (!r.ready) return;
+  if (!r.started) return;
+  const { dbService } = databaseTopology(r.model);
+  const skipped = databaseSkipped(r, dbService);
+  if (skipped) {
+    r.progress.skip("database", skipped);
+    r.checks.push(...skippedDatabaseChecks(skipped, dbService).filter((c) => selected(r.opts.selection, c.id)));
+    return;
+  }
   const db = await r.progress.phase(
     "database",
     async () => applyExemptions((await runDatabaseChecks(r.target, r.model)).filter((c) => selected(r.opts.selection, c.id)), r.exemptions),
@@ -174,7 +190,13 @@ async function databasePhase(r: Run): Promise<void> {
 }
 
 async function workflowPhase(r: Run): Promise<void> {
-  if (!r.ready || r.opts.skipWorkflows) return;
+  if (!r.started || r.opts.skipWorkflows) return;
+  const skipped = workflowsSkipped(r);
+  if (skipped) {
+    r.progress.skip("workflow", skipped);
+    r.checks.push(...skippedWorkflows(skipped, (id) => selected(r.opts.selection, id)));
+    return;
+  }
   const policy = await r.policy;
   const flows = await r.progress.phase(
     "workflow",
@@ -198,7 +220,7 @@ export async function runVerify(opts: VerifyOptions): Promise<VerifyOutcome> {
   const progress = createProgress(scrub, { quiet: opts.quiet });
   const project = opts.projectName ?? `apex-verify-${randomBytes(3).toString("hex")}`;
   const target: ComposeTarget = { files: opts.compose, projectName: project, profiles: opts.profile };
-  const r = { opts, target, progress, checks: [], extra: {}, notRun: [], built: false, unavailable: new Map(), ready: false } as unknown as Run;
+  const r = { opts, target, progress, checks: [], extra: {}, notRun: [], built: false, unavailable: new Map(), started: false, ready: false, unready: [] } as unknown as Run;
   let teardownDone: Promise<void> | undefined;
   let aborted: NodeJS.Signals | undefined;
 

@@ -38,8 +38,10 @@ export function noShell(r: RunResult): boolean {
 
 const lastLine = (r: RunResult) => (r.stderr.trim() || r.stdout.trim()).split("\n").pop() ?? "";
 
-function toGathered(r: RunResult, mode: GatherMode): GatheredFacts {
-  return parseGather(r.stdout, { mode, command: shown(r.argv), exitCode: r.exitCode, stderr: r.stderr });
+function toGathered(r: RunResult, mode: GatherMode, i: InspectFacts): GatheredFacts {
+  // processes are told apart by cgroup only where other containers' or the host's are visible
+  const ownPidNamespace = i.pidMode === "" || i.pidMode === "private";
+  return parseGather(r.stdout, { mode, command: shown(r.argv), exitCode: r.exitCode, stderr: r.stderr, ownPidNamespace });
 }
 
 export function execArgs(i: InspectFacts, nonce: string, paths: string[] = []): string[] {
@@ -63,6 +65,17 @@ export function sidecarArgs(i: InspectFacts, nonce: string, paths: string[] = []
   ];
 }
 
+/**
+ * The sidecar joins the target's PID namespace and reaches its files through PID 1: in a
+ * shared namespace PID 1 is the host's init (or another container's), so it would judge,
+ * and write-test, someone else's filesystem.
+ */
+export function sidecarRefused(i: InspectFacts): string | undefined {
+  if (i.pidMode === "" || i.pidMode === "private") return undefined;
+  const whose = i.pidMode === "host" ? "the host's" : `another container's (${i.pidMode})`;
+  return `no sidecar: the PID namespace is ${whose}, so its PID 1 and /proc/1/root are not this container's`;
+}
+
 export async function gather(i: InspectFacts, paths: string[], forceSidecar = false): Promise<{ gathered?: GatheredFacts; error?: string }> {
   const nonce = randomBytes(6).toString("hex");
   let fallbackWhy = "forced";
@@ -70,19 +83,21 @@ export async function gather(i: InspectFacts, paths: string[], forceSidecar = fa
     const r = await docker(execArgs(i, nonce, paths), { timeoutMs: TIMEOUT_MS });
     if (!noShell(r)) {
       if (!r.stdout.includes("@@apex:")) return { error: `docker exec exited ${r.exitCode}: ${lastLine(r)}` };
-      return { gathered: toGathered(r, "exec") };
+      return { gathered: toGathered(r, "exec", i) };
     }
     fallbackWhy = lastLine(r) || "no shell";
   }
+  const refused = sidecarRefused(i);
+  if (refused) return { error: `exec impossible (${fallbackWhy}); ${refused}` };
   let r = await docker(sidecarArgs(i, nonce, paths), { timeoutMs: TIMEOUT_MS });
   if (!r.stdout.includes("@@apex:")) return { error: `exec impossible (${fallbackWhy}); sidecar exited ${r.exitCode}: ${lastLine(r)}` };
-  let g = toGathered(r, "sidecar");
+  let g = toGathered(r, "sidecar", i);
   // A named USER: the first sidecar guessed the uid wrong and could not enter /proc/1/root.
   // PID 1's status (world-readable) gives the uid; once more as that uid.
   const p1 = g.procs?.find((p) => p.pid === 1);
   if (g.unavailable.stat?.includes("/proc/1/root") && p1 && p1.uid[0] !== 0) {
     r = await docker(sidecarArgs(i, nonce, paths, `${p1.uid[0]}:${p1.gid[0]}`), { timeoutMs: TIMEOUT_MS });
-    if (r.stdout.includes("@@apex:")) g = toGathered(r, "sidecar");
+    if (r.stdout.includes("@@apex:")) g = toGathered(r, "sidecar", i);
   }
   return { gathered: g };
 }

@@ -13,6 +13,8 @@ export interface ProcFact {
   caps: { inh?: bigint; prm?: bigint; eff?: bigint; bnd?: bigint; amb?: bigint };
   noNewPrivs?: number;
   seccomp?: number;
+  /** One line of /proc/<pid>/cgroup (the pids or unified hierarchy): whose process it is */
+  cgroup?: string;
   lines: string[];
 }
 
@@ -60,7 +62,9 @@ export interface GatheredFacts {
   self?: { uid: number[]; gid: number[]; lines: string[] };
   checkUser?: { uid: string; gid: string };
   resolved?: Record<string, string>; // declared path -> path with symlinks resolved in the container
-  procs?: ProcFact[]; // the gatherer's own processes removed
+  procs?: ProcFact[]; // the container's own: the gatherer's and other cgroups' removed
+  /** Processes of other cgroups were visible (pid: host, a shared PID namespace) and left out. */
+  sharedPidNamespace?: { cgroup: string; others: number; examples: string[] };
   mounts?: MountFact[];
   rootWrite?: { exitCode: number; error: string };
   writable?: WriteFact[];
@@ -139,6 +143,8 @@ export interface InspectFacts {
   readonlyRootfs: boolean;
   securityOpt: string[];
   privileged: boolean;
+  /** HostConfig.PidMode: "" (its own), "host" or "container:<id>" (a shared PID namespace) */
+  pidMode: string;
   memory: number;
   pidsLimit: number | null;
   status: string;

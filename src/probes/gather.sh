@@ -9,6 +9,9 @@
 # Output: sections, each starting with a line "@@apex:<name>".
 n=$1; mode=$2; au=$3; ag=$4; shift 4
 R=""; [ "$mode" = sidecar ] && R=/proc/1/root
+# Whose mounts, cgroup, limits and sockets are read: docker exec's own shell is in the
+# container's namespaces (with pid: host, PID 1 is the host's init); the sidecar has PID 1.
+M=1; [ "$mode" = exec ] && M=$$
 # A sidecar sees the target's files only through /proc/1/root, which needs the target's uid.
 NR=""; if [ -n "$R" ] && ! ( cd "$R/" ) 2>/dev/null; then NR="unavailable /proc/1/root unreadable from the sidecar (target runs as another uid)"; fi
 sec() { printf '@@apex:%s\n' "$1"; }
@@ -39,17 +42,23 @@ resolve() {
 for p in "$@"; do resolve "$p"; done
 sec procs
 # One grep for every process when the image has it (fewer forks); else shell builtins.
+# Each process's cgroup too (pids or unified hierarchy): with a shared PID namespace
+# (pid: host) only those in the container's cgroup are its own.
 if has grep; then
   grep -E '^(Name|PPid|Uid|Gid|Groups|Cap[A-Za-z]+|NoNewPrivs|Seccomp):' /proc/[0-9]*/status 2>/dev/null
+  grep -HE '^(0::|[0-9]+:([^:]*,)?pids(,[^:]*)?:)' /proc/[0-9]*/cgroup 2>/dev/null
 else
   for d in /proc/[0-9]*; do
     ( while IFS= read -r l; do
         case $l in Name:*|PPid:*|Uid:*|Gid:*|Groups:*|Cap*|NoNewPrivs:*|Seccomp:*) printf '%s %s\n' "${d#/proc/}" "$l";; esac
-      done < "$d/status" ) 2>/dev/null
+      done < "$d/status"
+      while IFS= read -r l; do
+        case $l in 0::*|*:pids:*|*:pids,*|*,pids:*) printf '%s cgroup %s\n' "${d#/proc/}" "$l";; esac
+      done < "$d/cgroup" ) 2>/dev/null
   done
 fi
 sec mountinfo
-while IFS= read -r l; do printf '%s\n' "$l"; done < /proc/1/mountinfo
+while IFS= read -r l; do printf '%s\n' "$l"; done < /proc/$M/mountinfo
 # Write tests go through the target's own mounts: directly (exec), or via /proc/1/root
 # from the sidecar, which runs as the target's uid, so permissions are judged the same.
 sec rootwrite
@@ -63,7 +72,7 @@ if [ -z "$NR" ]; then
     case $mp in /|/proc/*|/sys/*) continue;; esac
     if [ -d "$R$mp" ]; then wtest "$R$mp"; else [ -w "$R$mp" ]; rc=$?; out="test -w"; fi
     printf '%s\t%s\t%s\t%s\n' "$mp" "$fs" "$rc" "$out"
-  done < /proc/1/mountinfo
+  done < /proc/$M/mountinfo
 else echo "$NR"; fi
 sec stat
 if [ -n "$NR" ]; then echo "$NR"
@@ -72,7 +81,7 @@ elif has stat; then
   while read -r _i _p _d _r mp opts rest; do
     case $mp in /proc|/proc/*|/sys|/sys/*|/dev|/dev/pts|/dev/mqueue) continue;; esac
     [ -d "$R$mp" ] && set -- "$@" "$R$mp"
-  done < /proc/1/mountinfo
+  done < /proc/$M/mountinfo
   [ -d "$R/app" ] && set -- "$@" "$R/app"
   stat -c '%n|%u|%g|%a|%F' "$@" 2>&1
 else echo 'unavailable no stat in image'; fi
@@ -93,17 +102,18 @@ sec cgroup
 for f in pids/pids.max memory/memory.limit_in_bytes pids.max memory.max; do
   [ -r "$R/sys/fs/cgroup/$f" ] && { read -r v < "$R/sys/fs/cgroup/$f"; printf '%s %s\n' "$f" "$v"; }
 done
-while IFS= read -r l; do printf 'proc1 %s\n' "$l"; done < /proc/1/cgroup
+while IFS= read -r l; do printf 'proc1 %s\n' "$l"; done < /proc/$M/cgroup
 sec sock
 [ -n "$NR" ] && echo "$NR"
 for f in /var/run/docker.sock /run/docker.sock; do [ -e "$R$f" ] && printf 'exists %s\n' "$f"; done
 # PID 1's core dump limit: a core file is the process's memory (its secrets) on disk.
+# (docker exec starts with the container's own rlimits: its shell's are PID 1's.)
 sec limits
-while IFS= read -r l; do case $l in "Max core file size"*) printf '%s\n' "$l";; esac; done < /proc/1/limits
+while IFS= read -r l; do case $l in "Max core file size"*) printf '%s\n' "$l";; esac; done < /proc/$M/limits
 # TCP sockets listening in the container's network namespace (hex local address:port), so
 # the other containers' probes know which ports of this one they must not reach.
 sec listen
-for f in /proc/1/net/tcp /proc/1/net/tcp6; do
+for f in /proc/$M/net/tcp /proc/$M/net/tcp6; do
   [ -r "$f" ] && while read -r _ local _ st _; do [ "$st" = 0A ] && printf '%s\n' "$local"; done < "$f"
 done
 # PID 1's AppArmor profile (CIS 5.2), and whether the host kernel has AppArmor at all: the

@@ -39,6 +39,7 @@ export function inspectFacts(j: Json): InspectFacts {
     readonlyRootfs: !!hc.ReadonlyRootfs,
     securityOpt: hc.SecurityOpt ?? [],
     privileged: !!hc.Privileged,
+    pidMode: String(hc.PidMode ?? ""),
     memory: Number(hc.Memory ?? 0),
     pidsLimit: hc.PidsLimit ?? null,
     status: String(j.State?.Status ?? ""),

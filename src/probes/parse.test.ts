@@ -2,7 +2,8 @@ import { describe, expect, it } from "vitest";
 import { parseTmpfs } from "../sources/tmpfs.ts";
 import { parseBytes, parseGather, parseMountinfo, parseProcs } from "./parse.ts";
 import { declaredFacts } from "./model.ts";
-import { capMask, capNames } from "./probe-kit.ts";
+import { capMask, capNames, procEvidence } from "./probe-kit.ts";
+import { inCgroup } from "./own-processes.ts";
 
 const status = (pid: number, ppid: number, name: string, uid = 1000) =>
   [`Name:\t${name}`, `PPid:\t${ppid}`, `Uid:\t${uid}\t${uid}\t${uid}\t${uid}`, `Gid:\t${uid}\t${uid}\t${uid}\t${uid}`, "CapEff:\t0000000000000000"].map((l) => `${pid} ${l}`);
@@ -82,5 +83,57 @@ describe("parseGather: apparmor section", () => {
     const g = parseGather("@@apex:end\n", meta);
     expect(g.apparmor).toBeUndefined();
     expect(g.unavailable.apparmor).toBe("section missing from gather output");
+  });
+});
+
+describe("the container's own processes (shared PID namespace)", () => {
+  const ID = "/docker/9eeae2bafdec";
+  const cg = (pid: number, path: string, h = "8:pids") => `/proc/${pid}/cgroup:${h}:${path}`;
+  const hostAndContainer = [
+    ...status(1, 0, "systemd", 0), cg(1, "/init.scope"),
+    ...status(2, 0, "kthreadd", 0), cg(2, "/"),
+    ...status(4100, 4000, "sleep"), cg(4100, ID),
+    ...status(4200, 4100, "worker"), cg(4200, `${ID}/sub`),
+    ...status(5000, 4990, "sh"), cg(5000, ID), // the gatherer, in the container's cgroup
+  ];
+  const gather = (procLines: string[], mode: "exec" | "sidecar" = "exec") =>
+    parseGather(["@@apex:self", "pid 5000", "mode exec", "@@apex:procs", ...procLines, "@@apex:end"].join("\n"), { mode, command: [], exitCode: 0, stderr: "" });
+
+  it("keeps those in the gatherer's cgroup (or below it), and says the namespace is shared", () => {
+    const g = gather(hostAndContainer);
+    expect(g.procs!.map((p) => `${p.pid} ${p.name}`)).toEqual(["4100 sleep", "4200 worker"]);
+    expect(g.sharedPidNamespace).toEqual({ cgroup: `8:pids:${ID}`, others: 2, examples: ["1 systemd", "2 kthreadd"] });
+    const ev = procEvidence(g, g.procs![0]!, ["Uid"], { note: "PID 1" });
+    expect(ev.note).toMatch(/^PID 1; PID namespace shared .*2 process\(es\) outside this container's cgroup \(8:pids:\/docker\/9eeae2bafdec\), e\.g\. 1 systemd, 2 kthreadd/);
+  });
+  it("says nothing when every process is the container's", () => {
+    const g = gather([...status(1, 0, "sleep"), cg(1, ID), ...status(5000, 0, "sh"), cg(5000, ID)]);
+    expect(g.procs!.map((p) => p.pid)).toEqual([1]);
+    expect(g.sharedPidNamespace).toBeUndefined();
+    expect(procEvidence(g, g.procs![0]!, ["Uid"]).note).toBeUndefined();
+  });
+  it("sidecar: the reference is the target's PID 1, not the sidecar's own cgroup", () => {
+    const g = gather([...status(1, 0, "sleep"), cg(1, ID), ...status(5000, 0, "sh"), cg(5000, "/docker/sidecar")], "sidecar");
+    expect(g.procs!.map((p) => p.pid)).toEqual([1]);
+    expect(g.sharedPidNamespace).toBeUndefined();
+  });
+  it("docker inspect says the PID namespace is the container's own: every visible process is its, whatever its cgroup", () => {
+    const g = parseGather(["@@apex:self", "pid 5000", "@@apex:procs", ...hostAndContainer, "@@apex:end"].join("\n"), { mode: "exec", command: [], exitCode: 0, stderr: "", ownPidNamespace: true });
+    expect(g.procs!.map((p) => p.pid)).toEqual([1, 2, 4100, 4200]);
+    expect(g.sharedPidNamespace).toBeUndefined();
+    expect(g).not.toHaveProperty("ownPidNamespace");
+  });
+  it("keeps every process when no cgroup was readable (nothing to compare with)", () => {
+    expect(gather(hostAndContainer.filter((l) => !l.includes("/cgroup:"))).procs!.map((p) => p.pid)).toEqual([1, 2, 4100, 4200]);
+  });
+  it("a sibling whose path only starts alike, or one outside the cgroup namespace, is not the container's", () => {
+    expect(inCgroup(`8:pids:${ID}0`, `8:pids:${ID}`)).toBe(false);
+    expect(inCgroup("0::/../other", "0::/")).toBe(false);
+    expect(inCgroup("0::/", "0::/")).toBe(true);
+    expect(inCgroup(`7:blkio:${ID}`, `8:pids:${ID}`)).toBe(false);
+  });
+  it("reads the builtins' form and prefers the pids line on a hybrid host", () => {
+    const [p] = parseProcs(["9 Name:\tx", "9 Uid:\t1\t1\t1\t1", `9 cgroup 8:pids:${ID}`, `9 cgroup 0::/init.scope`]);
+    expect(p!.cgroup).toBe(`8:pids:${ID}`);
   });
 });

@@ -1,6 +1,7 @@
 // Pure parsers: gather-script output, /proc lines, mountinfo, compose and inspect into facts.
 import type { AppArmorFact, FindFact, GatheredFacts, ListenFact, MountFact, ProcFact, StatFact, WriteFact } from "./facts.ts";
 import type { GatherMode } from "./script.ts";
+import { ownProcesses } from "./own-processes.ts";
 import { SECTION_PREFIX } from "./script.ts";
 
 export function splitSections(stdout: string): Map<string, string[]> {
@@ -24,12 +25,23 @@ const hex = (s: string) => BigInt("0x" + s.trim());
  */
 export function parseProcs(lines: string[], selfPid?: number): ProcFact[] {
   const byPid = new Map<number, ProcFact>();
-  for (const line of lines) {
-    const m = /^(?:\/proc\/)?(\d+)(?:\/status:| )([A-Za-z_]+):\s*(.*)$/.exec(line);
-    if (!m) continue;
-    const pid = Number(m[1]);
+  const entry = (pid: number) => {
     let p = byPid.get(pid);
     if (!p) byPid.set(pid, (p = { pid, ppid: -1, name: "", uid: [], gid: [], groups: [], caps: {}, lines: [] }));
+    return p;
+  };
+  for (const line of lines) {
+    // grep's "/proc/<pid>/cgroup:<line>" or the builtins' "<pid> cgroup <line>"
+    const cg = /^(?:\/proc\/)?(\d+)(?:\/cgroup:| cgroup )(\d+:.*)$/.exec(line);
+    if (cg) {
+      // hybrid v1 hosts print both: the pids hierarchy is the one docker always sets
+      const p = entry(Number(cg[1]));
+      if (!p.cgroup || /^\d+:([^:]*,)?pids[,:]/.test(cg[2]!)) p.cgroup = cg[2];
+      continue;
+    }
+    const m = /^(?:\/proc\/)?(\d+)(?:\/status:| )([A-Za-z_]+):\s*(.*)$/.exec(line);
+    if (!m) continue;
+    const p = entry(Number(m[1]));
     const [, , key, val] = m;
     p.lines.push(`${key}:\t${val}`);
     switch (key) {
@@ -100,10 +112,11 @@ function parseFind(lines: string[], matches: RegExp, cap = 300): FindFact {
 
 export function parseGather(
   stdout: string,
-  meta: { mode: GatherMode; command: string[]; exitCode: number; stderr: string },
+  meta: { mode: GatherMode; command: string[]; exitCode: number; stderr: string; /** docker inspect says the PID namespace is the container's own: every visible process is its */ ownPidNamespace?: boolean },
 ): GatheredFacts {
   const s = splitSections(stdout);
-  const g: GatheredFacts = { ...meta, unavailable: {}, complete: s.has("end") };
+  const { ownPidNamespace, ...run } = meta;
+  const g: GatheredFacts = { ...run, unavailable: {}, complete: s.has("end") };
   const unavailable = (name: string, lines: string[] | undefined): boolean => {
     if (!lines) {
       g.unavailable[name] = g.complete ? "section missing from gather output" : `gather output ended early (exit ${meta.exitCode}): ${meta.stderr.trim().split("\n").pop() ?? ""}`;
@@ -130,7 +143,14 @@ export function parseGather(
   const res = s.get("resolve");
   if (res) g.resolved = Object.fromEntries(res.map((l) => l.split("\t")).filter((x) => x.length === 2));
   const procs = s.get("procs");
-  if (!unavailable("procs", procs) && procs) g.procs = parseProcs(procs, g.selfPid);
+  if (!unavailable("procs", procs) && procs) {
+    // exec joins the container's cgroup; the sidecar is a container of its own, PID 1 is the target's
+    const anchor = meta.mode === "exec" ? g.selfPid : 1;
+    const reference = ownPidNamespace ? undefined : parseProcs(procs).find((p) => p.pid === anchor)?.cgroup;
+    const { own, shared } = ownProcesses(parseProcs(procs, g.selfPid), reference);
+    g.procs = own;
+    if (shared) g.sharedPidNamespace = shared;
+  }
   const mi = s.get("mountinfo");
   if (!unavailable("mountinfo", mi) && mi) {
     g.mounts = parseMountinfo(mi);

@@ -2,6 +2,7 @@
 // interpretations of facts (declared user, capability names). Pure; no Docker here.
 import type { CheckMeta, Evidence } from "../types.ts";
 import type { GatheredFacts, ProcFact, ServiceFacts } from "./facts.ts";
+import { sharedNote } from "./own-processes.ts";
 
 export type Section = "self" | "procs" | "mountinfo" | "rootwrite" | "writable" | "stat" | "app" | "perms" | "cgroup" | "sock" | "listen" | "limits" | "apparmor";
 
@@ -29,7 +30,10 @@ export function gatherEvidence(g: GatheredFacts, output: string[] | string, extr
 
 export function procEvidence(g: GatheredFacts, p: ProcFact, keys: string[], extra: Partial<Evidence> = {}): Evidence {
   const lines = p.lines.filter((l) => keys.some((k) => l.startsWith(k + ":")));
-  return gatherEvidence(g, [`/proc/${p.pid}/status (${p.name})`, ...lines], extra);
+  // a shared PID namespace is said wherever a process is shown: the others were left out
+  const shared = g.sharedPidNamespace && sharedNote(g.sharedPidNamespace);
+  const note = [extra.note, shared].filter(Boolean).join("; ") || undefined;
+  return gatherEvidence(g, [`/proc/${p.pid}/status (${p.name})`, ...lines], { ...extra, ...(note ? { note } : {}) });
 }
 
 // Linux capability numbers (include/uapi/linux/capability.h).

@@ -8,6 +8,9 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { compose, docker, mustSucceed, run, type ComposeTarget } from "../docker.ts";
 import { runProbes } from "../probe.ts";
+import { evaluate } from "../policy.ts";
+import { rules } from "../rules/registry.ts";
+import { loadModel } from "../sources/load.ts";
 import type { CheckResult, Report } from "../types.ts";
 
 const suffix = randomBytes(4).toString("hex");
@@ -65,7 +68,7 @@ describe("apex probe on real containers", () => {
     const services = new Set(results.map((r) => r.service));
     expect([...services].sort()).toEqual([
       "app-foreign-owner", "cap-add-sysadmin", "caps-kept", "cgroup-parent", "core-dumps", "docker-sock", "image-volume", "intact", "nnp-missing", "no-memory-limit", "no-pids-limit", "noshell",
-      "noshell-named-user", "root-drop-setpriv", "root-drop-su", "root-user", "seccomp-unconfined", "setuid-kept", "shared-propagation", "sshd", "tmpfs-root-owned", "unhealthy",
+      "noshell-named-user", "pid-host", "root-drop-setpriv", "root-drop-su", "root-user", "seccomp-unconfined", "setuid-kept", "shared-propagation", "sshd", "tmpfs-root-owned", "unhealthy",
       "world-writable", "writable-root",
     ]);
     for (const r of results) expect(r.kind).toBe("runtime");
@@ -240,6 +243,28 @@ describe("apex probe on real containers", () => {
     const r = get("cgroup-parent", "runtime/cgroup-default-parent");
     expect(r.message).toMatch(/^cgroup not under Docker's default parent: \/apex-probe-fixture\/[0-9a-f]{64}$/);
     expect(get("intact", "runtime/cgroup-default-parent")).toMatchObject({ status: "pass", message: expect.stringMatching(/^cgroup \/docker\/[0-9a-f]{64} /) });
+  });
+
+  it("pid: host: only the container's own processes are judged, and the shared namespace is said", async () => {
+    // the posture of the service itself is intact: nothing fails for the host's processes
+    expect(onlyFails("pid-host")).toEqual([]);
+    for (const id of ["runtime/process-user", "runtime/cap-eff-zero", "runtime/cap-bnd-justified", "runtime/no-new-privileges", "runtime/seccomp-filter"]) {
+      const r = get("pid-host", id);
+      expect(ev(r), id).toMatch(/PID namespace shared .*process\(es\) outside this container's cgroup/);
+      expect(ev(r), id).not.toMatch(/\((systemd|init|kthreadd|dockerd|containerd)\)/);
+    }
+    const user = get("pid-host", "runtime/process-user");
+    expect(user.message).toMatch(/^1 process\(es\), all uid 1000/);
+    expect(ev(user)).toMatch(/\/proc\/\d+\/status \(sleep\)/);
+    expect(ev(user)).not.toContain("/proc/1/status");
+    // mounts are the container's, not the host init's (its root is read-only)
+    expect(get("pid-host", "runtime/rootfs-readonly").status).toBe("pass");
+    // a namespace of its own: nothing to say
+    expect(ev(get("intact", "runtime/process-user"))).not.toContain("PID namespace shared");
+    // and compose says pid: host statically, whatever the probes find
+    const statics = evaluate(await loadModel(target, { readImages: false, repoRoot: process.cwd() }), rules.filter((r) => r.id === "compose/no-host-namespaces"));
+    expect(statics.find((c) => c.service === "pid-host")).toMatchObject({ status: "fail", message: "pid: host" });
+    expect(statics.find((c) => c.service === "intact")).toMatchObject({ status: "pass" });
   });
 
   it("healthcheck failing", () => {

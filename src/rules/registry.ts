@@ -51,6 +51,7 @@ import { composeNoSharedPropagation } from "./compose-no-shared-propagation.ts";
 import { composeNotDefaultBridge } from "./compose-not-default-bridge.ts";
 import { composePortsAccepted } from "./compose-ports-accepted.ts";
 import { composeSelinuxLabelsKept } from "./compose-selinux-labels-kept.ts";
+import { imageUserNonRoot } from "./image-user-non-root.ts";
 
 export const rules: readonly Rule[] = [
   composeAnchorListReplaced,
@@ -103,6 +104,7 @@ export const rules: readonly Rule[] = [
   composeNoCgroupParent,
   composeNotDefaultBridge,
   composeNoHostUserns,
+  imageUserNonRoot,
 ];
 
 export const ruleById = new Map(rules.map((r) => [r.id, r]));

@@ -109,7 +109,7 @@ describe("intact fixture", () => {
   it("passes every rule (nothing fails or is skipped except the image check without an image)", () => {
     const results = applyExemptions(evaluate(intact), intactExemptions);
     expect(failing(results)).toEqual([]);
-    expect(results.filter((r) => r.status === "skip").map((r) => r.id)).toEqual(["image/config-matches-dockerfile"]);
+    expect(results.filter((r) => r.status === "skip").map((r) => r.id)).toEqual(["image/config-matches-dockerfile", "image/user-non-root"]);
     // the one waiver: the published port, accepted by intact/exemptions.yaml
     expect(results.filter((r) => r.status === "waived").map((r) => r.id)).toEqual(["compose/ports-accepted"]);
     expect(results).toHaveLength(rules.length);
@@ -316,12 +316,23 @@ describe("image config", () => {
     expect(failing(results)).toEqual([]);
     expect(results.find((r) => r.id === "image/config-matches-dockerfile")?.status).toBe("pass");
   });
-  it("an image running as root fails non-root even when the Dockerfile is not read", () => {
+  it("an image running as root fails image/user-non-root; with no Dockerfile, dockerfile/user-non-root does not judge it", () => {
     const results = withApi((api) => {
       api.dockerfile = undefined;
       api.image = { ref: "up/stream:1", id: "sha256:0", user: "", workingDir: "/" };
     });
-    expect(failing(results)).toEqual(["compose/user-matches-image", "dockerfile/user-non-root"]);
+    expect(failing(results)).toEqual(["compose/user-matches-image", "image/user-non-root"]);
+    expect(results.find((r) => r.id === "image/user-non-root")?.message).toBe('image up/stream:1 runs as root (Config.User "")');
+    expect(results.find((r) => r.id === "dockerfile/user-non-root")).toMatchObject({ status: "skip", message: expect.stringContaining("no Dockerfile") });
+  });
+  it("a stale image: USER root in the Dockerfile fails dockerfile/user-non-root although the image says 1000", () => {
+    const results = withApi((api) => {
+      api.dockerfile = parseDockerfile("FROM debian:trixie-slim\nUSER root\n", "stale.Dockerfile");
+      api.image = { ref: "apex-fixture/api:stale", id: "sha256:0", user: "1000", workingDir: "/" };
+    });
+    expect(results.find((r) => r.id === "dockerfile/user-non-root")).toMatchObject({ status: "fail", message: "Dockerfile runs as root (root)", location: { file: "stale.Dockerfile", line: 2 } });
+    expect(results.find((r) => r.id === "image/user-non-root")?.status).toBe("pass");
+    expect(results.find((r) => r.id === "image/config-matches-dockerfile")).toMatchObject({ status: "fail", message: 'image USER "1000" but Dockerfile USER "root"' });
   });
 });
 
@@ -351,6 +362,7 @@ describe("catalogue coverage", () => {
   it("every rule has a fixture that breaks it", () => {
     const covered = new Set([...composeCases, ...dockerfileCases].flatMap(([, ids]) => ids));
     covered.add("image/config-matches-dockerfile"); // canned image config above
+    covered.add("image/user-non-root");
     expect(rules.map((r) => r.id).filter((id) => !covered.has(id))).toEqual([]);
   });
 });

@@ -1,5 +1,5 @@
 // The checks verify and probe make of the services themselves, each shown failing on a
-// real container: a service that never becomes healthy (stack/healthy), one that crashed
+// real container: a service that never becomes healthy (stack/healthy; probed all the same), one that crashed
 // (runtime/running), and one in a profile the run leaves out (stack/service-not-run, a skip).
 import { spawnSync } from "node:child_process";
 import { mkdtempSync, readFileSync } from "node:fs";
@@ -9,6 +9,7 @@ import { randomBytes } from "node:crypto";
 import { afterAll, describe, expect, it } from "vitest";
 import { compose, type ComposeTarget } from "../docker.ts";
 import type { Report } from "../types.ts";
+import { WORKFLOWS } from "../workflows/index.ts";
 
 const FIXTURE = new URL("./testdata/failing/compose.yaml", import.meta.url).pathname;
 const NONE = "src/testdata/policy/exemptions/none.yaml";
@@ -23,13 +24,30 @@ afterAll(async () => {
 });
 
 describe("stack checks on real containers", () => {
-  it("verify: a service that never becomes healthy fails stack/healthy; a profiled one is reported not run", () => {
+  it("verify: a service that never becomes healthy fails stack/healthy, and every running service is probed all the same", () => {
     const out = join(tmp, "verify");
-    const r = apex(["verify", "-f", FIXTURE, "-p", `${target.projectName}-v`, "--exemptions", NONE, "--skip-workflows", "--out", out, "--format", "json"]);
+    const r = apex(["verify", "-f", FIXTURE, "-p", `${target.projectName}-v`, "--exemptions", NONE, "--out", out, "--format", "json"]);
     expect(r.status, r.stderr).toBe(1);
-    const checks = report(out).checks;
-    expect(checks.find((c) => c.id === "stack/healthy" && c.service === "never-healthy")).toMatchObject({ status: "fail" });
-    expect(checks.find((c) => c.id === "stack/service-not-run" && c.service === "profiled")).toMatchObject({ status: "skip" });
+    const rep = report(out);
+    const checks = rep.checks;
+    const result = (id: string, service: string) => checks.find((c) => c.id === id && c.service === service);
+    expect(result("stack/healthy", "never-healthy")).toMatchObject({ status: "fail" });
+    expect(result("stack/service-not-run", "profiled")).toMatchObject({ status: "skip" });
+    // the broken service's posture is judged, not hidden behind its healthcheck: it runs as root
+    expect(result("runtime/process-user", "never-healthy")).toMatchObject({ status: "fail" });
+    expect(result("runtime/process-user", "never-healthy")!.message).toMatch(/root/);
+    expect(result("runtime/healthy", "never-healthy")).toMatchObject({ status: "fail" });
+    // the other service was waited for (not called ready while still starting) and probed
+    expect(result("stack/healthy", "slow-healthy")).toMatchObject({ status: "pass" });
+    expect(result("runtime/healthy", "slow-healthy")).toMatchObject({ status: "pass" });
+    expect(result("runtime/process-user", "slow-healthy")).toMatchObject({ status: "pass" });
+    for (const svc of ["never-healthy", "slow-healthy"]) expect(checks.filter((c) => c.kind === "runtime" && c.service === svc).length).toBeGreaterThan(10);
+    // workflows need a working stack: not run, and the report says why
+    expect(rep.phases.find((p) => p.name === "probe")).toBeDefined();
+    expect(rep.phases.find((p) => p.name === "workflow")).toMatchObject({ status: "skip", note: expect.stringMatching(/not healthy \(never-healthy/) });
+    const flows = checks.filter((c) => WORKFLOWS.some((w) => w.meta.id === c.id));
+    expect(flows.length).toBe(WORKFLOWS.length);
+    for (const c of flows) expect(c, c.id).toMatchObject({ status: "skip", message: expect.stringMatching(/^not run: the stack is not healthy \(never-healthy/) });
   });
 
   it("probe: a crashed container fails runtime/running", async () => {

@@ -56,14 +56,19 @@ export interface WaitOutcome {
 export async function waitReady(t: ComposeTarget, services: string[], timeoutMs: number): Promise<WaitOutcome> {
   const started = performance.now();
   let states = new Map<string, ServiceState>();
+  // Failed once stays failed: a crash loop between restarts looks like "starting" again.
+  const failedOnce = new Set<string>();
   for (;;) {
     states = new Map((await psAll(t)).map((s) => [s.service, s]));
-    const verdicts = services.map((svc) => [svc, readiness(states.get(svc))] as const);
+    const verdicts = services.map((svc) => [svc, failedOnce.has(svc) ? "failed" : readiness(states.get(svc))] as const);
     const failed = verdicts.filter(([, v]) => v === "failed").map(([s]) => s);
+    for (const s of failed) failedOnce.add(s);
     const waiting = verdicts.filter(([, v]) => v === "waiting").map(([s]) => s);
     const elapsedMs = performance.now() - started;
-    if (failed.length || waiting.length === 0) return { ok: failed.length === 0, states, failed, elapsedMs };
-    if (elapsedMs > timeoutMs) return { ok: false, states, failed: waiting, elapsedMs };
+    // One failed service does not end the wait: the others are probed, so they must settle
+    // (a service still starting is neither ready nor failed).
+    if (waiting.length === 0) return { ok: failed.length === 0, states, failed, elapsedMs };
+    if (elapsedMs > timeoutMs) return { ok: false, states, failed: [...failed, ...waiting], elapsedMs };
     await new Promise((r) => setTimeout(r, 400));
   }
 }
