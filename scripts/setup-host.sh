@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Prepare this host to run the apex stack: Docker Engine, compose v2, buildx, and a base image.
+# Prepare this host to run the apex stack: Docker Engine, compose v2, buildx, and a base image;
+# and to release it: cosign (signs attestations) and docker-registry (the release tests' registry).
 # Idempotent: every step first checks whether its result is already there.
 # Exit 0 ready; exit 2 when the host is not one we can prepare (prints what to install).
 set -euo pipefail
@@ -20,21 +21,17 @@ apt_install() {
   DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "$@" >/dev/null
 }
 
-# trixie only for compose v2 and buildx: everything else stays on the host's release.
+# trixie only for what bookworm lacks (compose v2, buildx, cosign) and the registry the
+# release tests run: everything else stays on the host's release. The pin file is rewritten
+# when it differs (an older one pinned fewer packages), so the step stays idempotent.
+TRIXIE_PACKAGES="docker-compose docker-buildx cosign docker-registry"
 pin_trixie() {
-  local list=/etc/apt/sources.list.d/apex-trixie.list pref=/etc/apt/preferences.d/apex-trixie
-  [ -f "$list" ] && [ -f "$pref" ] && return 0
-  log "adding trixie (pinned: only docker-compose and docker-buildx)"
+  local list=/etc/apt/sources.list.d/apex-trixie.list pref=/etc/apt/preferences.d/apex-trixie want
+  want=$(printf 'Package: *\nPin: release n=trixie\nPin-Priority: 1\n\nPackage: %s\nPin: release n=trixie\nPin-Priority: 600\n' "$TRIXIE_PACKAGES")
+  [ -f "$list" ] && [ -f "$pref" ] && [ "$(cat "$pref")" = "$want" ] && return 0
+  log "adding trixie (pinned: only $TRIXIE_PACKAGES)"
   echo "deb $DEBIAN_MIRROR trixie main" >"$list"
-  cat >"$pref" <<PREF
-Package: *
-Pin: release n=trixie
-Pin-Priority: 1
-
-Package: docker-compose docker-buildx
-Pin: release n=trixie
-Pin-Priority: 600
-PREF
+  printf '%s\n' "$want" >"$pref"
   apt_updated=""
 }
 
@@ -93,6 +90,23 @@ ensure_base() {
   log "built $BASE_IMAGE"
 }
 
+# cosign signs the release's attestations; docker-registry is the registry the release
+# tests push to (its packaged service is never started: policy-rc.d says no while it installs).
+ensure_release_tools() {
+  local missing=()
+  command -v cosign >/dev/null || missing+=(cosign)
+  command -v docker-registry >/dev/null || missing+=(docker-registry)
+  [ ${#missing[@]} = 0 ] && return 0
+  is_debian_root || die2 "need ${missing[*]} on PATH (Debian trixie packages cosign, docker-registry); install them, or run this script as root on Debian"
+  pin_trixie
+  local policy=/usr/sbin/policy-rc.d created=""
+  if [ ! -e "$policy" ]; then printf '#!/bin/sh\nexit 101\n' >"$policy"; chmod +x "$policy"; created=1; fi
+  apt_install "${missing[@]}" || { [ -n "$created" ] && rm -f "$policy"; die2 "apt-get install ${missing[*]} failed"; }
+  [ -n "$created" ] && rm -f "$policy"
+  return 0
+}
+
 ensure_docker
 ensure_base
-log "ready: $(docker version --format 'engine {{.Server.Version}}') / $(docker compose version --short | sed 's/^/compose /') / base $BASE_IMAGE"
+ensure_release_tools
+log "ready: $(docker version --format 'engine {{.Server.Version}}') / $(docker compose version --short | sed 's/^/compose /') / base $BASE_IMAGE / cosign $(dpkg-query -W -f '${Version}' cosign 2>/dev/null || echo '(not from apt)')"
