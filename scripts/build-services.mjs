@@ -2,10 +2,12 @@
 // Bundles the api and worker into single ESM files that run under Debian's nodejs with no
 // node_modules (DESIGN.md decision 3): services/api/dist/server.mjs, services/worker/dist/worker.mjs.
 // Idempotent; prints one line per bundle. No sourcemaps (they would carry source and paths
-// into the image for no runtime benefit).
-//   node scripts/build-services.mjs [--out-dir DIR]
+// into the image for no runtime benefit). Beside each service's dist/ (not in it: the image
+// copies dist/) goes esbuild's metafile, services/<name>/bundle.meta.json: which npm
+// packages went into the bundle, for the release's SBOM (src/release/attest/bundle-packages.ts).
+//   node scripts/build-services.mjs [--out-dir DIR]   (DIR gets <name>.meta.json too)
 import { build } from "esbuild";
-import { statSync } from "node:fs";
+import { statSync, writeFileSync } from "node:fs";
 import { basename, dirname, join, relative, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 
@@ -27,10 +29,15 @@ const banner = [
 // only for a *.ts config file, which the image never has. Bundling it would add 9 MB.
 const external = ["pg-native", "cloudflare:sockets", "typescript"];
 
+/** Where the metafile of a bundle goes: beside dist/ in the tree, beside the bundle elsewhere. */
+export function metafilePath({ name, out }, outfile) {
+  return outfile === join(root, out) ? join(root, dirname(dirname(out)), "bundle.meta.json") : join(dirname(outfile), `${name}.meta.json`);
+}
+
 /** Bundles one service; `outfile` defaults to its place in the tree (tests pass a temp path). */
 export async function bundle({ name, entry, out }, outfile = join(root, out)) {
   const started = performance.now();
-  await build({
+  const result = await build({
     absWorkingDir: root,
     entryPoints: [entry],
     outfile,
@@ -44,7 +51,9 @@ export async function bundle({ name, entry, out }, outfile = join(root, out)) {
     sourcemap: false,
     legalComments: "none",
     logLevel: "error",
+    metafile: true,
   });
+  writeFileSync(metafilePath({ name, out }, outfile), JSON.stringify(result.metafile));
   const bytes = statSync(outfile).size;
   const ms = Math.round(performance.now() - started);
   const shown = relative(root, outfile).startsWith("..") ? outfile : relative(root, outfile);

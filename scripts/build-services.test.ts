@@ -46,6 +46,13 @@ describe("build-services", () => {
     expect(lines[1]).toMatch(/^build-services: worker -> .*worker\.mjs \d+ KiB in \d+ ms$/);
   });
 
+  it("writes esbuild's metafile beside each bundle: the SBOM's list of bundled npm packages", () => {
+    const api = JSON.parse(readFileSync(join(dir, "api.meta.json"), "utf8")) as { inputs: Record<string, unknown> };
+    const worker = JSON.parse(readFileSync(join(dir, "worker.meta.json"), "utf8")) as { inputs: Record<string, unknown> };
+    expect(Object.keys(api.inputs)).toContain("node_modules/fastify/fastify.js");
+    expect(Object.keys(worker.inputs).some((k) => k.startsWith("node_modules/graphile-worker/"))).toBe(true);
+  });
+
   it("bundles every npm dependency: the only imports left are node builtins", () => {
     for (const f of ["server.mjs", "worker.mjs"]) {
       const src = readFileSync(join(dir, f), "utf8");
