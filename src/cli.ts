@@ -123,12 +123,23 @@ program
   .option("--exemptions <file>", "exemptions file (default: exemptions.yaml beside the first compose file, if there is one)")
   .option("-o, --out <dir>", "report directory", "report")
   .option("--skip-verify-from <report.json>", "use a passing saved report instead of running verify")
+  .option("--sign-key <cosign.key>", "sign a posture attestation and a CycloneDX SBOM for every image (password in COSIGN_PASSWORD; no transparency log)")
   .hook("preAction", (c) => {
     const o = c.opts();
     o.exemptions = chosenExemptionsFile(o.exemptions, o.compose);
     checkOut(o.out, [...FORMATS]); // a release keeps every rendering in its directory
   })
   .action((o) => runCommand("release", o));
+
+program
+  .command("admit")
+  .description("may this image run? verifies its signed posture attestation (exit 0 admit, 1 refuse with the reasons)")
+  .argument("<image@digest>", "the image by digest, e.g. registry.example.com/apex/api@sha256:...")
+  .requiredOption("--key <cosign.pub>", "public key the release signed with")
+  .option("--max-age <age>", "refuse attestations of a verify older than this: <n>s|m|h|d, e.g. 7d")
+  .option("--service <name>", "the compose service the image runs as (default: every attested service must pass)")
+  .option("--format <format>", "text (default) or json")
+  .action((image: string, o) => runCommand("admit", { ...o, image }));
 
 try {
   await program.parseAsync(process.argv);

@@ -2,7 +2,7 @@
 // runs first; only when it passes are the images compose builds and the report pushed.
 // Nothing is pushed when verify fails, or when an image changed since verify saw it.
 import { existsSync, readFileSync } from "node:fs";
-import { dirname } from "node:path";
+import { dirname, join, resolve } from "node:path";
 import { EXIT_FAIL, EXIT_PASS, UsageError } from "../errors.ts";
 import type { Format } from "../cli.ts";
 import { readReport } from "../report/validate.ts";
@@ -10,6 +10,8 @@ import { loadResolvedCompose } from "../sources/compose.ts";
 import { changedSinceVerify, checkTarget, gate, releaseImages } from "../release/images.ts";
 import { imageId, publish, type Published } from "../release/publish.ts";
 import type { Report } from "../types.ts";
+import { signRelease, type Signed, type ToSign } from "../release/attest/sign-release.ts";
+import type { ResolvedCompose } from "../sources/compose.ts";
 
 // Every rendering travels with the release (cli.ts is not imported: it parses argv on load).
 const ALL_FORMATS: Format[] = ["json", "md", "junit", "sarif", "html"];
@@ -22,11 +24,16 @@ export interface ReleaseOptions {
   out: string;
   exemptions?: string;
   skipVerifyFrom?: string;
+  /** cosign private key: sign a posture attestation and an SBOM for every image.
+   *  Its password comes from COSIGN_PASSWORD, never from argv. */
+  signKey?: string;
 }
 
 export interface ReleaseOutcome {
   exitCode: number;
   published: Published[];
+  signed: Signed[];
+  signMs?: number;
   reason: string;
 }
 
@@ -34,6 +41,7 @@ interface VerifyResult {
   report: Report;
   exitCode: number;
   reportDir: string;
+  reportFile: string;
 }
 
 /** A saved report stands in for a verify run: its status decides, its folder is published.
@@ -41,13 +49,38 @@ interface VerifyResult {
  *  publishing is the strictest reader apex has. */
 function savedVerify(file: string): VerifyResult {
   const report = readReport(file);
-  return { report, exitCode: report.status === "pass" ? EXIT_PASS : EXIT_FAIL, reportDir: dirname(file) };
+  return { report, exitCode: report.status === "pass" ? EXIT_PASS : EXIT_FAIL, reportDir: dirname(file), reportFile: file };
+}
+
+/** The key is checked before anything runs: a release that cannot sign pushes nothing. */
+function signingKey(file: string | undefined): { key: string; password: string } | undefined {
+  if (file === undefined) return undefined;
+  if (!existsSync(file)) throw new UsageError("cosign private key not found", file);
+  const password = process.env.COSIGN_PASSWORD;
+  if (password === undefined) throw new UsageError("COSIGN_PASSWORD is not set (the key's password; empty for an unencrypted key)", file);
+  return { key: resolve(file), password };
+}
+
+/** Every published image with the compose services that run it and its build context. */
+function toSign(model: ResolvedCompose, published: Published[], images: { name: string; image: string }[]): ToSign[] {
+  return images.map((i) => {
+    const svcs = Object.entries(model.services).filter(([, s]) => s.image === i.image);
+    return {
+      name: i.name,
+      image: i.image,
+      reference: published.find((p) => p.name === i.name)!.reference,
+      services: svcs.map(([n]) => n).sort(),
+      context: svcs.find(([, s]) => s.build)?.[1].build?.context,
+    };
+  });
 }
 
 export async function release(opts: ReleaseOptions): Promise<ReleaseOutcome> {
   checkTarget(opts.registry, opts.tag);
+  const key = signingKey(opts.signKey);
   const compose = opts.compose?.length ? opts.compose : ["infra/compose.yaml"];
-  const images = releaseImages(await loadResolvedCompose({ files: compose, profiles: opts.profile }));
+  const model = await loadResolvedCompose({ files: compose, profiles: opts.profile });
+  const images = releaseImages(model);
 
   const verified: VerifyResult = opts.skipVerifyFrom
     ? savedVerify(opts.skipVerifyFrom)
@@ -61,9 +94,10 @@ export async function release(opts: ReleaseOptions): Promise<ReleaseOutcome> {
           exemptions: opts.exemptions,
         })),
         reportDir: opts.out,
+        reportFile: join(opts.out, "report.json"),
       };
   const open = gate(verified);
-  if (!open.ok) return { exitCode: EXIT_FAIL, published: [], reason: `${open.reason}: nothing pushed` };
+  if (!open.ok) return { exitCode: EXIT_FAIL, published: [], signed: [], reason: `${open.reason}: nothing pushed, nothing signed` };
 
   const ids = new Map<string, string>();
   for (const i of images) {
@@ -72,7 +106,7 @@ export async function release(opts: ReleaseOptions): Promise<ReleaseOutcome> {
     ids.set(i.image, id);
   }
   const changed = changedSinceVerify(verified.report.images, ids);
-  if (changed.length) return { exitCode: EXIT_FAIL, published: [], reason: `changed since verify: ${changed.join(", ")}: nothing pushed` };
+  if (changed.length) return { exitCode: EXIT_FAIL, published: [], signed: [], reason: `changed since verify: ${changed.join(", ")}: nothing pushed` };
 
   const published = await publish({
     registry: opts.registry,
@@ -81,12 +115,24 @@ export async function release(opts: ReleaseOptions): Promise<ReleaseOutcome> {
     reportDir: verified.reportDir,
     reportStatus: verified.report.status,
   });
-  return { exitCode: EXIT_PASS, published, reason: `published ${published.length} image(s)` };
+  if (!key) return { exitCode: EXIT_PASS, published, signed: [], reason: `published ${published.length} image(s), unsigned (no --sign-key)` };
+  const started = performance.now();
+  const signed = await signRelease({
+    images: toSign(model, published, images),
+    report: verified.report,
+    reportText: readFileSync(verified.reportFile, "utf8"),
+    key,
+    root: process.cwd(),
+  });
+  const signMs = Math.round(performance.now() - started);
+  return { exitCode: EXIT_PASS, published, signed, signMs, reason: `published ${published.length} image(s), attested ${signed.length} (posture + SBOM) in ${signMs} ms` };
 }
 
 export async function run(opts: ReleaseOptions): Promise<number> {
   const r = await release(opts);
   for (const p of r.published) process.stdout.write(`${p.reference}\n`);
+  for (const s of r.signed)
+    process.stderr.write(`apex release: attested ${s.reference} (${s.services.join(", ")}): sbom ${s.sbomMs} ms, signing ${s.signMs} ms\n`);
   process.stderr.write(`apex release: ${r.reason}\n`);
   return r.exitCode;
 }
