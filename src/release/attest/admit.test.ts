@@ -27,7 +27,7 @@ describe("admission", () => {
   it("admits a passing, fresh attestation about this digest", () =>
     expect(judge([stmt()], { digest, now, maxAgeMs: 7 * 86400e3 })).toEqual({ admit: true, reasons: [], services: ["api"] }));
   it("refuses no attestation at all", () => expect(judge([], { digest, now }).reasons).toEqual([`no posture attestation for ${digest}`]));
-  it("refuses another predicate type", () => expect(judge([stmt({ predicateType: "https://cyclonedx.org/bom" })], { digest, now }).reasons[0]).toMatch(/is not https:/));
+  it("refuses another predicate type", () => expect(judge([stmt({ predicateType: "https://cyclonedx.org/bom" })], { digest, now }).reasons[0]).toMatch(/is not urn:apex:attestation:posture:v1$/));
   it("refuses a subject that is another digest", () =>
     expect(judge([stmt({ subject: [{ name: "r/api", digest: { sha256: "f".repeat(64) } }] })], { digest, now }).reasons[0]).toMatch(`not ${digest}`));
   it("refuses another schema version, and a predicate outside the schema", () => {

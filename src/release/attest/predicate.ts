@@ -6,7 +6,7 @@ import addFormatsModule from "ajv-formats";
 import type { CheckResult, Report } from "../../types.ts";
 import schema from "./posture-predicate.v1.schema.json" with { type: "json" };
 
-export const POSTURE_PREDICATE_TYPE = "https://acme.github.io/apex/attestations/posture/v1";
+export const POSTURE_PREDICATE_TYPE = "urn:apex:attestation:posture:v1";
 export const POSTURE_SCHEMA_VERSION = 1;
 
 export interface PosturePredicate {
