@@ -1,6 +1,6 @@
 // Runs the hermetic topology's parts: build the two ci images, start the engine and wait
 // until its dockerd answers, run commands in the toolbox, tear it all down.
-import { docker, mustSucceed, type RunResult } from "../docker.ts";
+import { docker, mustSucceed, type RunOptions, type RunResult } from "../docker.ts";
 import { ENGINE_HOST, engineRun, imageBuild, leftoverQueries, networkCreate, removal, toolboxRun, volumeCreate, type Topology, type ToolboxUser } from "./topology.ts";
 
 export async function buildCiImages(t: Topology, baseImage: string, repoRoot: string): Promise<void> {
@@ -25,8 +25,8 @@ export async function startEngine(t: Topology, workspace: string, user: ToolboxU
   throw new Error(`the engine did not answer on ${ENGINE_HOST}: ${(logs.stderr || logs.stdout || last?.stderr || "").trim().split("\n").pop()}`);
 }
 
-export function inToolbox(t: Topology, workspace: string, user: ToolboxUser, cmd: string[]): Promise<RunResult> {
-  return docker(toolboxRun(t, workspace, user, cmd));
+export function inToolbox(t: Topology, workspace: string, user: ToolboxUser, cmd: string[], opts?: RunOptions): Promise<RunResult> {
+  return docker(toolboxRun(t, workspace, user, cmd), opts);
 }
 
 /** Removes everything the run made (whatever exists of it); returns what is still there. */
