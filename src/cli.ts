@@ -88,6 +88,7 @@ withCommon(
   .option("--keep", "leave the stack running after the run (default: always tear down)")
   .option("--skip-workflows", "run policy and probes only")
   .option("--no-build", "verify the images already on the Docker host instead of building them (e.g. images loaded by the Dagger module)")
+  .option("--hermetic", "run as the Dagger pipeline does: a fresh engine container (ci/images/engine) and the toolbox (ci/images/toolbox) on a private network, images loaded in, everything removed afterwards")
   .action((o) => runCommand("verify", o));
 
 program

@@ -12,8 +12,8 @@ export interface ServiceImage {
 }
 
 /** The repository plus services/<name>/dist and nothing else (no node_modules in build contexts). */
-export function withBundles(source: Directory): Directory {
-  const services = bundled(source).directory(`${WORKDIR}/services`);
+export function withBundles(source: Directory, baseImage: string): Directory {
+  const services = bundled(source, baseImage).directory(`${WORKDIR}/services`);
   return source.withDirectory("services", services, { include: ["*/dist/**"] });
 }
 
@@ -25,7 +25,7 @@ export async function serviceNames(source: Directory): Promise<string[]> {
 
 /** One lazily built image per service. */
 export async function buildImages(source: Directory, baseImage: string): Promise<ServiceImage[]> {
-  const context = withBundles(source);
+  const context = withBundles(source, baseImage);
   return (await serviceNames(source)).map((service) => ({
     service,
     container: context.directory(`services/${service}`).dockerBuild({

@@ -1,6 +1,7 @@
 // The apex Dagger module: a thin layer over the verifier (DESIGN.md decision 7). It mounts
 // the sources, runs `npx apex ...` in the toolbox, and returns files; every decision about
 // what passes lives in the verifier, which is tested without Dagger.
+import { randomUUID } from "node:crypto";
 import { argument, check, func, object, type Container, type Directory, type Secret } from "@dagger.io/dagger";
 import { POLICY_ARGS } from "./commands.js";
 import { reportOf, runApex, verification } from "./engine.js";
@@ -16,8 +17,8 @@ export class Apex {
   source: Directory;
 
   constructor(
-    /** The apex repository (default: this checkout, without installs, outputs and secrets) */
-    @argument({ defaultPath: "/", ignore: ["node_modules", "**/node_modules", "report", "infra/secrets", ".git", "services/*/dist"] })
+    /** The apex repository (default: this checkout with its .git, without installs, outputs and secrets) */
+    @argument({ defaultPath: "/", ignore: ["node_modules", "**/node_modules", "report", "infra/secrets", "services/*/dist"] })
     source: Directory,
   ) {
     this.source = source;
@@ -36,32 +37,32 @@ export class Apex {
   @func()
   async policy(
   ): Promise<Directory> {
-    const ran = runApex(workspace(this.source), POLICY_ARGS);
+    const ran = runApex(workspace(this.source, DEFAULT_BASE_IMAGE), POLICY_ARGS);
     return (await reportOf(ran)).report;
   }
 
   /** Verify the whole stack in Docker-in-Dagger and return the report, also when it fails (see exit-code) */
-  @func()
+  @func({ cache: "never" })
   async verify(
     /** Image every Dockerfile starts FROM (build arg BASE_IMAGE) */
     baseImage: string = DEFAULT_BASE_IMAGE,
   ): Promise<Directory> {
-    return (await verification(this.source, baseImage)).report;
+    return (await verification(this.source, baseImage, randomUUID())).report;
   }
 
-  /** Fail unless verify passes: the same cached run, for dagger check and scripts */
-  @func()
+  /** Fail unless verify passes: a fresh run whose failing verify is a failing exec */
+  @func({ cache: "never" })
   @check()
   async gate(
     /** Image every Dockerfile starts FROM (build arg BASE_IMAGE) */
     baseImage: string = DEFAULT_BASE_IMAGE,
   ): Promise<void> {
-    const { exitCode } = await verification(this.source, baseImage);
+    const { exitCode } = await verification(this.source, baseImage, randomUUID(), { strict: true });
     if (exitCode !== 0) throw new Error(`apex verify failed (exit ${exitCode}); get the report with: dagger call verify export --path report`);
   }
 
   /** Verify, then publish every image and the report; returns references with digests */
-  @func()
+  @func({ cache: "never" })
   async release(
     /** Registry and path to push to, e.g. ghcr.io/acme/apex */
     registry: string,
@@ -75,7 +76,7 @@ export class Apex {
     baseImage: string = DEFAULT_BASE_IMAGE,
   ): Promise<string[]> {
     const images = await buildImages(this.source, baseImage);
-    const { report, exitCode } = await verification(this.source, baseImage, images);
+    const { report, exitCode } = await verification(this.source, baseImage, randomUUID(), { images, strict: true });
     if (exitCode !== 0) throw new Error(`apex verify failed (exit ${exitCode}): nothing was published`);
     return publishAll(images, report, { registry, tag, username, password });
   }

@@ -1,5 +1,6 @@
-// Release: push the verified images and the report beside them. The password stays a
-// Secret end to end (withRegistryAuth); only the username is a plain string.
+// Release: push the verified images, then the report beside them. The password stays a
+// Secret end to end (withRegistryAuth); only the username is a plain string. One push at
+// a time, the report last: a report in the registry means every image of it is there.
 import { dag, type Container, type Directory, type Secret } from "@dagger.io/dagger";
 import type { ServiceImage } from "./images.js";
 
@@ -20,10 +21,13 @@ export function reportImage(report: Directory, status: string): Container {
     .withLabel("io.apex.report.status", status);
 }
 
-/** Publishes every image and the (passing) report; returns "<registry>/<name>:<tag>@sha256:..." references. */
+/** Publishes every image, then the (passing) report; returns "<registry>/<name>:<tag>@sha256:..." references. */
 export async function publishAll(images: ServiceImage[], report: Directory, t: RegistryTarget): Promise<string[]> {
   const host = t.registry.split("/")[0];
   const push = (ctr: Container, name: string) =>
     ctr.withRegistryAuth(host, t.username, t.password).publish(`${t.registry}/${name}:${t.tag}`);
-  return Promise.all([...images.map((i) => push(i.container, i.service)), push(reportImage(report, "pass"), "report")]);
+  const refs: string[] = [];
+  for (const i of images) refs.push(await push(i.container, i.service));
+  refs.push(await push(reportImage(report, "pass"), "report"));
+  return refs;
 }

@@ -1,31 +1,30 @@
-// The hermetic toolbox every step runs in: node (verifier, bundler) plus the static docker
-// CLI with its compose v2 and buildx plugins, copied from Docker's official CLI image.
+// The toolbox every step runs in: ci/images/toolbox (Debian's node, npm, docker CLI with
+// compose v2 and buildx, git), built from this repository. No image but BASE_IMAGE is pulled.
 import { dag, type Container, type Directory } from "@dagger.io/dagger";
-import { BUNDLE, NPM_INSTALL } from "./commands.js";
+import { ciImage } from "./ciImages.js";
+import { BUNDLE, NPM_INSTALL, NPM_MANIFESTS } from "./commands.js";
 
-export const NODE_IMAGE = "node:20-bookworm-slim";
-export const DOCKER_CLI_IMAGE = "docker:27-cli";
 export const WORKDIR = "/src";
 
-export function toolbox(): Container {
-  const cli = dag.container().from(DOCKER_CLI_IMAGE);
-  return dag
-    .container()
-    .from(NODE_IMAGE)
-    .withFile("/usr/local/bin/docker", cli.file("/usr/local/bin/docker"))
-    .withDirectory("/usr/local/libexec/docker/cli-plugins", cli.directory("/usr/local/libexec/docker/cli-plugins"))
+export function toolbox(source: Directory, baseImage: string): Container {
+  return ciImage(source, "toolbox", baseImage)
+    // root in the pipeline: scripts/secrets.sh hands each service its own copy (chown)
+    .withUser("0:0")
+    .withEnvVariable("HOME", "/root")
     .withMountedCache("/root/.npm", dag.cacheVolume("apex-npm"));
 }
 
-/** The repository at /src with its npm dependencies installed (npm's cache is a cache volume). */
-export function workspace(source: Directory): Container {
-  return toolbox()
-    .withDirectory(WORKDIR, source)
+/** The repository at /src with its npm dependencies installed: the install sees only the
+ *  manifests (a README edit does not re-run it), then the whole source, .git included. */
+export function workspace(source: Directory, baseImage: string): Container {
+  return toolbox(source, baseImage)
     .withWorkdir(WORKDIR)
-    .withExec(NPM_INSTALL);
+    .withDirectory(WORKDIR, source, { include: NPM_MANIFESTS })
+    .withExec(NPM_INSTALL)
+    .withDirectory(WORKDIR, source, { exclude: ["node_modules"] });
 }
 
 /** The workspace after `node scripts/build-services.mjs`: api/worker bundles in services/<name>/dist. */
-export function bundled(source: Directory): Container {
-  return workspace(source).withExec(BUNDLE);
+export function bundled(source: Directory, baseImage: string): Container {
+  return workspace(source, baseImage).withExec(BUNDLE);
 }

@@ -14,7 +14,8 @@ const run = promisify(execFile);
 const ROOT = resolve(import.meta.dirname, "../..");
 const SDK = join(ROOT, "node_modules/@dagger.io/dagger/dist/src");
 const MODULE_SRC = join(ROOT, "ci/src");
-const SOURCE_IGNORE = ["node_modules", "**/node_modules", "report", "infra/secrets", ".git", "services/*/dist"];
+// .git stays in: the toolbox has git and reports name their commit
+const SOURCE_IGNORE = ["node_modules", "**/node_modules", "report", "infra/secrets", "services/*/dist"];
 const BASE = "debian:trixie-slim";
 
 interface Arg {
@@ -196,4 +197,74 @@ describe("the apex Dagger module", () => {
     const code = readdirSync(MODULE_SRC).map((f) => readFileSync(join(MODULE_SRC, f), "utf8")).join("\n");
     expect(code).not.toMatch(/setSecret|plaintext\(/);
   });
+
+  // Issue 17: the defects of the first module, each asserted on the module's source or on
+  // what the SDK's own scan reads from it (no engine runs here).
+  describe("issue 17: the pipeline's own containers and a verification that never replays", () => {
+    const code = (f: string) => readFileSync(join(MODULE_SRC, f), "utf8");
+    const all = () => readdirSync(MODULE_SRC).map(code).join("\n");
+    const scanned = async () => {
+      const { scan } = await import(pathToFileURL(join(SDK, "module/introspector/index.js")).href);
+      const files = readdirSync(MODULE_SRC).filter((f) => f.endsWith(".ts")).map((f) => join(MODULE_SRC, f));
+      return (await scan([...files, client], "apex", false)).objects.Apex.methods as Record<string, { cache?: string }>;
+    };
+
+    it("pulls no image but BASE_IMAGE: no .from(), both ci images built with dockerBuild from ci/images/<name>", () => {
+      expect(all()).not.toMatch(/\.from\(/);
+      expect(all()).not.toMatch(/docker:27|node:20/);
+      expect(code("ciImages.ts")).toMatch(/source\.directory\(`ci\/images\/\$\{name\}`\)\.dockerBuild\(/);
+      expect(code("ciImages.ts")).toMatch(/name: "BASE_IMAGE", value: baseImage/);
+      expect(code("toolbox.ts")).toMatch(/ciImage\(source, "toolbox", baseImage\)/);
+      expect(code("engine.ts")).toMatch(/ciImage\(source, "engine", baseImage\)/);
+      for (const name of ["toolbox", "engine"]) expect(readFileSync(join(ROOT, `ci/images/${name}/Dockerfile`), "utf8")).toMatch(/^FROM \$\{BASE_IMAGE\}$/m);
+    });
+
+    it("(1) the engine's own entrypoint runs: asService with useEntrypoint, no args replacing it", () => {
+      const svc = code("engine.ts").match(/\.asService\((\{[^}]*\})\)/)![1];
+      expect(svc).toMatch(/useEntrypoint: true/);
+      expect(svc).toMatch(/insecureRootCapabilities: true/);
+      expect(svc).not.toMatch(/args/);
+    });
+
+    it("(2)(4) verify, gate and release are never cached (FunctionCachePolicy Never); build and policy keep the default", async () => {
+      const m = await scanned();
+      expect(Object.fromEntries(Object.entries(m).map(([n, f]) => [n, f.cache]))).toEqual({
+        build: undefined, policy: undefined, verify: "never", gate: "never", release: "never",
+      });
+    }, 60_000);
+
+    it("(2) gate and release run verify strictly (a failing verify is a failing exec); every run has its own id as an exec input", () => {
+      const index = code("index.ts");
+      expect(index.match(/verification\(this\.source, baseImage, randomUUID\(\)(, \{[^}]*\})?\)/g)).toEqual([
+        "verification(this.source, baseImage, randomUUID())",
+        "verification(this.source, baseImage, randomUUID(), { strict: true })",
+        "verification(this.source, baseImage, randomUUID(), { images, strict: true })",
+      ]);
+      expect(code("engine.ts")).toMatch(/expect: opts\.strict \? ReturnType\.Success : ReturnType\.Any/);
+      expect(code("engine.ts")).toMatch(/withEnvVariable\("APEX_RUN", run\)/);
+    });
+
+    it("(3) images are loaded and verified in one exec, against engine state named after the run (no shared cache, no PRIVATE lock)", () => {
+      const engine = code("engine.ts");
+      expect(engine.match(/withExec\(/g)).toHaveLength(2); // runApex (policy) and the one verify exec
+      expect(engine).toMatch(/withExec\(loadThenApex\(VERIFY_ARGS\)/);
+      expect(engine).not.toMatch(/LOAD_IMAGES|CacheSharingMode|"apex-dind"|apex-stack-secrets/);
+      expect(engine).toMatch(/dag\.cacheVolume\(`apex-\$\{what\}-\$\{run\}`\)/);
+    });
+
+    it("(4) release pushes one image at a time and the report last; no Promise.all", () => {
+      const publish = code("publish.ts");
+      expect(publish).not.toMatch(/Promise\.all/);
+      expect(publish.indexOf("for (const i of images)")).toBeLessThan(publish.indexOf('reportImage(report, "pass")'));
+    });
+
+    it("(5) npm install sees only the manifests, then the whole source (with .git) is copied", () => {
+      const tb = code("toolbox.ts");
+      const order = ["{ include: NPM_MANIFESTS }", "withExec(NPM_INSTALL)", 'withDirectory(WORKDIR, source, { exclude: ["node_modules"] })'].map((s) => tb.indexOf(s));
+      expect(order.every((i) => i > 0)).toBe(true);
+      expect([...order].sort((a, b) => a - b)).toEqual(order);
+      expect(ctor.source!.ignore).not.toContain(".git");
+    });
+  });
 });
+

@@ -37,6 +37,8 @@ export interface VerifyOptions extends CommonOptions {
   build?: boolean;
   /** Seconds to wait for every service to be ready. */
   readyTimeout?: number;
+  /** --hermetic: the pipeline's topology (src/hermetic/run.ts) instead of this Docker host. */
+  hermetic?: boolean;
 }
 
 export interface VerifyOutcome {
@@ -271,6 +273,7 @@ export async function runVerify(opts: VerifyOptions): Promise<VerifyOutcome> {
 }
 
 export async function run(opts: VerifyOptions): Promise<number> {
+  if (opts.hermetic) return (await import("../hermetic/run.ts")).runHermetic(opts);
   const { report, exitCode, files } = await runVerify(opts);
   const s = report.summary;
   const out = createOutput(opts);
