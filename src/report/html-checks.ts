@@ -3,11 +3,10 @@ import type { CheckResult, Location } from "../types.ts";
 import { evidenceText } from "./evidence.ts";
 import { dotted, esc, serviceAnchor, serviceKey } from "./html-escape.ts";
 import { rowAttributes } from "./html-filter.ts";
+import { locationOf } from "./location.ts";
 
 export const badge = (status: string) => `<span class="badge ${esc(status)}">${esc(status)}</span>`;
 const at = (l?: Location) => (l ? `${l.file}${l.line ? `:${l.line}` : ""}` : "");
-/** Where a check points: its own location, else the first its evidence has. */
-const locationOf = (c: CheckResult) => c.location ?? c.evidence.find((e) => e.location)?.location;
 
 /** The finding without the " — waived: reason" applyExemptions appends: the reason is shown once, beside its source. */
 export function findingOf(c: CheckResult): string {

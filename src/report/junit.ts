@@ -5,6 +5,7 @@
 import { XMLBuilder } from "fast-xml-parser";
 import type { CheckResult, Location, Report } from "../types.ts";
 import { evidenceText } from "./evidence.ts";
+import { locationOrStack } from "./location.ts";
 import { caseDurations } from "./junit-timing.ts";
 
 const seconds = (ms: number) => (ms / 1000).toFixed(3);
@@ -20,10 +21,9 @@ function caseNames(checks: CheckResult[]): string[] {
   });
 }
 
-/** The check's own line, else (build.ts `locate`) its service's; stack-wide results point
- *  at the first compose file. Line 1 when none is known: annotations need one. */
+/** Where the case points (location.ts); line 1 when none is known: annotations need one. */
 function caseLocation(c: CheckResult, report: Report): Required<Pick<Location, "file" | "line">> {
-  const at = c.location ?? { file: report.composeFiles[0] ?? "compose.yaml" };
+  const at = locationOrStack(c, report.composeFiles) ?? { file: "compose.yaml" };
   return { file: at.file, line: at.line ?? 1 };
 }
 

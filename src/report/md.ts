@@ -2,6 +2,7 @@
 // their reasons, then skips; passes are folded away. Always fits a PR comment: long
 // tables are cut with a "… N more in report.html" line (md-fit.ts).
 import type { CheckResult, Location, Report } from "../types.ts";
+import { locationOf } from "./location.ts";
 import { clipText, fitBlocks, type Block, type TableBlock } from "./md-fit.ts";
 
 export { PR_COMMENT_LIMIT } from "./md-fit.ts";
@@ -14,7 +15,6 @@ const LINE_MAX = 2_000;
 // would close the fold).
 const esc = (s: string) => clipText(s, CELL_MAX).replace(/\|/g, "\\|").replace(/</g, "&lt;").replace(/\r?\n/g, " ");
 const where = (l?: Location) => (l ? `\`${clipText(l.file, 300).replace(/`/g, "'")}${l.line ? `:${l.line}` : ""}\`` : "");
-const locationOf = (c: CheckResult) => c.location ?? c.evidence.find((e) => e.location)?.location;
 const ICON = { pass: "✅", fail: "❌", waived: "⚪", skip: "⏭️" } as const;
 const more = (n: number) => `… ${n} more in report.html`;
 

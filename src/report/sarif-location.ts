@@ -1,16 +1,9 @@
-// Where a SARIF result points. Code scanning drops a result that has no location with a
-// region (GitHub's GH1015/GH1017), so every reported result gets one: its own location,
-// else its evidence's, else the first compose file's first line, where the stack as a
-// whole is declared (stack/* results and results whose service was not located).
+// A SARIF physicalLocation for a result's location (location.ts picks it). Code scanning
+// drops a result that has no location with a region (GitHub's GH1015/GH1017), so every
+// location gets a region.
 import { isAbsolute } from "node:path";
 import { pathToFileURL } from "node:url";
-import type { CheckResult, Location } from "../types.ts";
-
-export function resultLocation(c: CheckResult, composeFiles: string[]): Location | undefined {
-  const own = c.location ?? c.evidence.find((e) => e.location)?.location;
-  if (own) return own;
-  return composeFiles[0] ? { file: composeFiles[0], line: 1 } : undefined;
-}
+import type { Location } from "../types.ts";
 
 /**
  * A repo-relative file is relative to %SRCROOT% (the checkout code scanning maps it to);

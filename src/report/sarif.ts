@@ -1,7 +1,7 @@
 // SARIF 2.1.0 for code scanning. The rules table is the whole catalogue (static, runtime,
 // database, workflow and stack checks: title, description, remediation as help, refs);
 // results are the failing and waived checks of every kind (waived ones carry an accepted
-// suppression), each located (sarif-location.ts). Validated against the OASIS schema in
+// suppression), each located (location.ts, sarif-location.ts). Validated against the OASIS schema in
 // sarif.test.ts and by Microsoft's SARIF multitool, GitHub's rules too, in
 // sarif.multitool.test.ts.
 //
@@ -11,7 +11,8 @@
 // lowers that one message to a note and says why.
 import { CATALOGUE } from "../catalogue.ts";
 import type { CheckResult, CheckStatus, Report, Severity } from "../types.ts";
-import { physicalLocation, resultLocation } from "./sarif-location.ts";
+import { locationOrStack } from "./location.ts";
+import { physicalLocation } from "./sarif-location.ts";
 
 /**
  * The `category` of the upload-sarif step in .github/workflows/verify.yml. The upload
@@ -49,7 +50,7 @@ function ruleDescriptor(r: { id: string; kind: string; title: string; descriptio
 }
 
 function result(c: CheckResult, ruleIndex: number, composeFiles: string[]) {
-  const loc = resultLocation(c, composeFiles);
+  const loc = locationOrStack(c, composeFiles);
   return {
     ruleId: c.id,
     ...(ruleIndex >= 0 ? { ruleIndex } : {}),

@@ -1,6 +1,7 @@
 // AppArmor is not switched off (`security_opt: apparmor=unconfined`, or `apparmor:unconfined`):
 // the host's mandatory access control then no longer confines the container.
-import { keyLocation, verdict, type Rule } from "../model.ts";
+import type { Rule } from "../model.ts";
+import { forbidSecurityOpt } from "./security-opt.ts";
 
 export const composeApparmorConfined: Rule = {
   id: "compose/apparmor-confined",
@@ -9,12 +10,5 @@ export const composeApparmorConfined: Rule = {
   severity: "high",
   refs: ["CIS 5.2"],
   remediation: "Remove `apparmor=unconfined` from security_opt; Docker's docker-default profile (or `apparmor=<your profile>`) then applies.",
-  check(s) {
-    const bad = (s.resolved.security_opt ?? []).filter((o) => /^apparmor[:=]unconfined$/i.test(o.replace(/\s+/g, "")));
-    const loc = keyLocation(s, "security_opt");
-    return verdict(
-      bad.map((o) => ({ message: `security_opt ${o}`, location: loc, evidence: { property: "security_opt", expected: "docker-default or a named AppArmor profile", actual: o, location: loc } })),
-      "AppArmor not disabled (default or named profile)",
-    );
-  },
+  check: (s) => forbidSecurityOpt(s, { off: /^apparmor[:=]unconfined$/i, expected: "docker-default or a named AppArmor profile", passMessage: "AppArmor not disabled (default or named profile)" }),
 };

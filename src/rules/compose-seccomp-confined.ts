@@ -1,4 +1,5 @@
-import { keyLocation, verdict, type Rule } from "../model.ts";
+import type { Rule } from "../model.ts";
+import { forbidSecurityOpt } from "./security-opt.ts";
 
 export const composeSeccompConfined: Rule = {
   id: "compose/seccomp-confined",
@@ -7,12 +8,5 @@ export const composeSeccompConfined: Rule = {
   severity: "high",
   refs: ["CIS 5.22"],
   remediation: "Remove `seccomp:unconfined` from security_opt; Docker's default profile then applies.",
-  check(s) {
-    const bad = (s.resolved.security_opt ?? []).filter((o) => /^seccomp[:=]unconfined$/i.test(o.replace(/\s+/g, "")));
-    const loc = keyLocation(s, "security_opt");
-    return verdict(
-      bad.map((o) => ({ message: `security_opt ${o}`, location: loc, evidence: { property: "security_opt", expected: "default or custom seccomp profile", actual: o, location: loc } })),
-      "seccomp confined (default profile)",
-    );
-  },
+  check: (s) => forbidSecurityOpt(s, { off: /^seccomp[:=]unconfined$/i, expected: "default or custom seccomp profile", passMessage: "seccomp confined (default profile)" }),
 };

@@ -1,6 +1,7 @@
 // SELinux labelling is not switched off (`security_opt: label=disable`, or `label:disable`):
 // on an SELinux host the container then runs unconfined by its policy.
-import { keyLocation, verdict, type Rule } from "../model.ts";
+import type { Rule } from "../model.ts";
+import { forbidSecurityOpt } from "./security-opt.ts";
 
 export const composeSelinuxLabelsKept: Rule = {
   id: "compose/selinux-labels-kept",
@@ -9,12 +10,5 @@ export const composeSelinuxLabelsKept: Rule = {
   severity: "high",
   refs: ["CIS 5.3"],
   remediation: "Remove `label=disable` from security_opt; set a label (`label=type:…`, `label=level:…`) if the default one does not fit.",
-  check(s) {
-    const bad = (s.resolved.security_opt ?? []).filter((o) => /^label[:=]disable$/i.test(o.replace(/\s+/g, "")));
-    const loc = keyLocation(s, "security_opt");
-    return verdict(
-      bad.map((o) => ({ message: `security_opt ${o}`, location: loc, evidence: { property: "security_opt", expected: "SELinux labels applied (default or label=type/level/user/role)", actual: o, location: loc } })),
-      "SELinux labels not disabled",
-    );
-  },
+  check: (s) => forbidSecurityOpt(s, { off: /^label[:=]disable$/i, expected: "SELinux labels applied (default or label=type/level/user/role)", passMessage: "SELinux labels not disabled" }),
 };

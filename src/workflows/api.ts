@@ -1,7 +1,7 @@
 // The api's guard exercised on the running stack: who may call it, for which Host, how
 // much, how slowly, and whose jobs a caller can see. Each check asks for what must be
 // refused and proves the refusal, next to one request that must be served.
-import { WorkflowError, type WorkflowContext } from "./context.ts";
+import { enqueue, UUID } from "./jobs.ts";
 import { fail, pass, type Workflow } from "./workflow.ts";
 
 const meta = (id: string, title: string, refs: string[], remediation: string): Workflow["meta"] => ({
@@ -13,7 +13,6 @@ const meta = (id: string, title: string, refs: string[], remediation: string): W
   remediation,
 });
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 /** The first problem found, or null: the checks below list expectations, then judge them. */
 const firstProblem = (problems: Array<string | false>) => problems.find((p): p is string => !!p) ?? null;
 
@@ -123,14 +122,8 @@ export const apiJobIsolation: Workflow = {
     "Give jobs random ids (uuid) and read them WHERE id = $1 AND caller = $2: another caller's job must answer exactly as a missing one.",
   ),
   async run(ctx) {
-    const ids: string[] = [];
-    for (let i = 0; i < 2; i++) {
-      const r = await ctx.http("POST", "/jobs", { body: { task: "echo", payload: { isolation: i } } });
-      const id = (r.body as { id?: unknown } | null)?.id;
-      if (r.status !== 202 || typeof id !== "string") throw new WorkflowError(`POST /jobs answered ${r.status}: ${JSON.stringify(r.body).slice(0, 200)}`);
-      ids.push(id);
-    }
-    const [a, b] = ids as [string, string];
+    const a = await enqueue(ctx, { task: "echo", payload: { isolation: 0 } });
+    const b = await enqueue(ctx, { task: "echo", payload: { isolation: 1 } });
     const mine = await ctx.http("GET", `/jobs/${a}`);
     const theirs = await ctx.http("GET", `/jobs/${a}`, { as: "other" });
     const missing = await ctx.http("GET", "/jobs/00000000-0000-4000-8000-000000000000", { as: "other" });

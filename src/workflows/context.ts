@@ -118,11 +118,16 @@ export class WorkflowContext {
     return this.apiBase;
   }
 
+  /** The run's resolved compose model: the one verify passed, else resolved once, here. */
+  async resolved(): Promise<ResolvedCompose> {
+    return (this.model ??= await loadResolvedCompose(this.target));
+  }
+
   /** The api callers this run acts as, from the api service's tokens secret. */
   async callers(): Promise<ApiCallers> {
     if (this.apiCallers) return this.apiCallers;
     try {
-      this.apiCallers = apiCallersOf(this.model ?? (this.model = await loadResolvedCompose(this.target)));
+      this.apiCallers = apiCallersOf(await this.resolved());
     } catch (e) {
       throw new WorkflowError((e as Error).message);
     }

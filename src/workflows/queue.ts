@@ -1,32 +1,8 @@
 // The async job queue under hardening, driven through the API (POST /jobs, GET /jobs/:id)
 // with the worker's own bookkeeping (app.job_runs) as the proof of who ran what, when.
 import { WorkflowError, within, type WorkflowContext } from "./context.ts";
+import { enqueue, job, sqlIds, type Job } from "./jobs.ts";
 import { fail, pass, type Workflow } from "./workflow.ts";
-
-interface Job {
-  id: string;
-  status: string;
-  attempts: number;
-  maxAttempts: number;
-  lastError: string | null;
-}
-
-async function enqueue(ctx: WorkflowContext, body: Record<string, unknown>, record = true): Promise<string> {
-  const r = await ctx.http("POST", "/jobs", { body, record });
-  const id = (r.body as { id?: unknown })?.id;
-  if (r.status !== 202 || typeof id !== "string" || !UUID.test(id)) throw new WorkflowError(`POST /jobs answered ${r.status}: ${JSON.stringify(r.body).slice(0, 200)}`);
-  return id;
-}
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
-/** Job ids as SQL literals: they come from the api, and are checked to be uuids first. */
-const sqlIds = (ids: string[]) => ids.map((id) => `'${UUID.test(id) ? id : "invalid"}'`).join(",");
-
-async function job(ctx: WorkflowContext, id: string): Promise<Job> {
-  const r = await ctx.http("GET", `/jobs/${id}`, { record: false });
-  if (r.status !== 200) throw new WorkflowError(`GET /jobs/${id} answered ${r.status}`);
-  return r.body as Job;
-}
 
 /** Wait until every job is in a final state (or the bound passes); returns the last view. */
 async function settle(ctx: WorkflowContext, ids: string[], boundMs = ctx.queueBoundMs): Promise<{ jobs: Job[]; ms: number }> {

@@ -1,6 +1,5 @@
 // valkey, memcached and pgbouncer doing their jobs with the posture in place.
 import { readFileSync } from "node:fs";
-import { loadResolvedCompose } from "../sources/compose.ts";
 import { WorkflowError, within, type WorkflowContext } from "./context.ts";
 import { fail, pass, rand, type Workflow } from "./workflow.ts";
 
@@ -110,8 +109,7 @@ const PGB_SCRIPT = [
 
 /** apex_stats's password, from the pgbouncer_userlist secret the model names. */
 async function statsPassword(ctx: WorkflowContext): Promise<string> {
-  const model = ctx.model ?? (ctx.model = await loadResolvedCompose(ctx.target));
-  const file = model.secrets?.pgbouncer_userlist?.file;
+  const file = (await ctx.resolved()).secrets?.pgbouncer_userlist?.file;
   if (!file) throw new WorkflowError('no "pgbouncer_userlist" file secret in the compose model');
   const line = readFileSync(file, "utf8").split("\n").find((l) => l.startsWith('"apex_stats" '));
   const pw = line ? /^"apex_stats" "(.*)"$/.exec(line.trim())?.[1] : undefined;
