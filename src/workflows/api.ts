@@ -99,7 +99,10 @@ export const apiLimits: Workflow = {
       problems.push(`the rate limit of ${limit} requests a second is more than one caller needs and more than apex can prove (at most ${Math.floor(MAX_BURST / 3)})`);
     } else {
       const n = hasLimit ? limit * 3 : MAX_BURST / 2;
-      const refused = (await ctx.burst("GET", "/events/summary", n, "other")).filter((r) => r.status === 429);
+      // A loaded host may serve a burst slower than the limit (nothing then to refuse): a
+      // few bursts, and the first that meets the limit counts.
+      let refused: Awaited<ReturnType<typeof ctx.burst>> = [];
+      for (let tries = 0; tries < 3 && !refused.length; tries++) refused = (await ctx.burst("GET", "/events/summary", n, "other")).filter((r) => r.status === 429);
       limited = refused.length;
       if (!refused.length) problems.push(`${n} requests at once${hasLimit ? `, against a limit of ${limit} a second,` : ""} were all served`);
       else if (!refused[0]!.headers["retry-after"]) problems.push("a 429 came without retry-after");
