@@ -133,6 +133,16 @@ program
   .action((o) => runCommand("release", o));
 
 program
+  .command("attest")
+  .description("sign a posture attestation and a CycloneDX SBOM for images already pushed (the signing half of release)")
+  .argument("<reference...>", "each pushed image as REGISTRY/NAME[:TAG]@sha256:<digest>, as the push returned it")
+  .requiredOption("--from <report.json>", "the passing report of the verify that saw these images")
+  .requiredOption("--sign-key <cosign.key>", "cosign private key (password in COSIGN_PASSWORD; registry login in APEX_REGISTRY_USERNAME/APEX_REGISTRY_PASSWORD, else your docker config)")
+  .option("-f, --compose <file>", "compose file (repeatable)", collect)
+  .option("--profile <name>", "compose profile to enable (repeatable)", collect)
+  .action((references: string[], o) => runCommand("attest", { ...o, references }));
+
+program
   .command("admit")
   .description("may this image run? verifies its signed posture attestation (exit 0 admit, 1 refuse with the reasons)")
   .argument("<image@digest>", "the image by digest, e.g. registry.example.com/apex/api@sha256:...")

@@ -18,3 +18,12 @@ export const apexArgv = (args: string[], out = REPORT_DIR) => ["npx", "apex", ..
 
 /** One exec: load /images/*.tar into the engine, then `npx apex <args>` against them. */
 export const loadThenApex = (args: string[], out = REPORT_DIR, dir = IMAGES_DIR) => [...LOAD_AND_RUN, dir, "--", ...apexArgv(args, out)];
+
+// The signing key is a mounted Secret; its password and the registry login are Secret
+// environment variables of the one exec (COSIGN_PASSWORD, APEX_REGISTRY_PASSWORD).
+export const SIGN_KEY_PATH = "/run/secrets/cosign.key";
+
+/** One exec: load /images/*.tar (their files make the SBOMs), then `apex attest` the pushed references. */
+export const attestArgv = (refs: string[], report = `${REPORT_DIR}/report.json`, key = SIGN_KEY_PATH, dir = IMAGES_DIR) => [
+  ...LOAD_AND_RUN, dir, "--", "npx", "apex", "attest", "--from", report, "--sign-key", key, ...refs,
+];

@@ -6,7 +6,8 @@ import { argument, check, func, object, type Container, type Directory, type Sec
 import { POLICY_ARGS } from "./commands.js";
 import { reportOf, runApex, verification } from "./engine.js";
 import { buildImages, DEFAULT_BASE_IMAGE } from "./images.js";
-import { publishAll } from "./publish.js";
+import { attestPushed } from "./attest.js";
+import { publishImages, publishReport } from "./publish.js";
 import { workspace } from "./toolbox.js";
 
 // The source is the module's constructor argument, given once for every function
@@ -61,7 +62,7 @@ export class Apex {
     if (exitCode !== 0) throw new Error(`apex verify failed (exit ${exitCode}); get the report with: dagger call verify export --path report`);
   }
 
-  /** Verify, then publish every image and the report; returns references with digests */
+  /** Verify, publish every image (signed with signKey), then the report; returns references with digests */
   @func({ cache: "never" })
   async release(
     /** Registry and path to push to, e.g. ghcr.io/acme/apex */
@@ -74,11 +75,18 @@ export class Apex {
     password: Secret,
     /** Image every Dockerfile starts FROM (build arg BASE_IMAGE) */
     baseImage: string = DEFAULT_BASE_IMAGE,
+    /** cosign private key: sign a posture attestation and a CycloneDX SBOM for every pushed digest (no transparency log) */
+    signKey?: Secret,
+    /** The cosign key's password (omit for a key made without one) */
+    signKeyPassword?: Secret,
   ): Promise<string[]> {
+    const run = randomUUID();
     const images = await buildImages(this.source, baseImage);
-    const { report, exitCode } = await verification(this.source, baseImage, randomUUID(), { images, strict: true });
+    const { report, exitCode } = await verification(this.source, baseImage, run, { images, strict: true });
     if (exitCode !== 0) throw new Error(`apex verify failed (exit ${exitCode}): nothing was published`);
-    return publishAll(images, report, { registry, tag, username, password });
+    const target = { registry, tag, username, password };
+    const refs = await publishImages(images, target);
+    if (signKey) await attestPushed(this.source, baseImage, images, report, refs, target, { key: signKey, password: signKeyPassword }, run);
+    return [...refs, await publishReport(report, target)];
   }
-
 }

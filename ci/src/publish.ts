@@ -1,6 +1,7 @@
-// Release: push the verified images, then the report beside them. The password stays a
-// Secret end to end (withRegistryAuth); only the username is a plain string. One push at
-// a time, the report last: a report in the registry means every image of it is there.
+// Release: push the verified images, then (after signing, when a key is given) the report
+// beside them. The password stays a Secret end to end (withRegistryAuth); only the username
+// is a plain string. One push at a time, the report last: a report in the registry means
+// every image of it is there, and attested when the release signs.
 import { dag, type Container, type Directory, type Secret } from "@dagger.io/dagger";
 import type { ServiceImage } from "./images.js";
 
@@ -21,13 +22,15 @@ export function reportImage(report: Directory, status: string): Container {
     .withLabel("io.apex.report.status", status);
 }
 
-/** Publishes every image, then the (passing) report; returns "<registry>/<name>:<tag>@sha256:..." references. */
-export async function publishAll(images: ServiceImage[], report: Directory, t: RegistryTarget): Promise<string[]> {
-  const host = t.registry.split("/")[0];
-  const push = (ctr: Container, name: string) =>
-    ctr.withRegistryAuth(host, t.username, t.password).publish(`${t.registry}/${name}:${t.tag}`);
+const push = (t: RegistryTarget, ctr: Container, name: string) =>
+  ctr.withRegistryAuth(t.registry.split("/")[0], t.username, t.password).publish(`${t.registry}/${name}:${t.tag}`);
+
+/** Publishes every image, one at a time; returns "<registry>/<name>:<tag>@sha256:..." references (from the push). */
+export async function publishImages(images: ServiceImage[], t: RegistryTarget): Promise<string[]> {
   const refs: string[] = [];
-  for (const i of images) refs.push(await push(i.container, i.service));
-  refs.push(await push(reportImage(report, "pass"), "report"));
+  for (const i of images) refs.push(await push(t, i.container, i.service));
   return refs;
 }
+
+/** Publishes the (passing) report, last. */
+export const publishReport = (report: Directory, t: RegistryTarget): Promise<string> => push(t, reportImage(report, "pass"), "report");

@@ -177,9 +177,13 @@ describe("the apex Dagger module", () => {
     expect(checks.map(([n]) => n)).toEqual(["gate"]);
   }, 60_000);
 
-  it("release(registry, tag, username, password: Secret, baseImage) returns references", () => {
+  it("release(registry, tag, username, password: Secret, baseImage, signKey?: Secret, signKeyPassword?: Secret) returns references", () => {
     const f = fns.release;
-    expect(Object.keys(f.arguments)).toEqual(["registry", "tag", "username", "password", "baseImage"]);
+    expect(Object.keys(f.arguments)).toEqual(["registry", "tag", "username", "password", "baseImage", "signKey", "signKeyPassword"]);
+    for (const k of ["signKey", "signKeyPassword"]) {
+      expect(f.arguments[k].type).toEqual({ kind: "OBJECT_KIND", name: "Secret" });
+      expect(f.arguments[k].isOptional).toBe(true);
+    }
     str(f.arguments.registry);
     str(f.arguments.tag);
     str(f.arguments.username);
@@ -238,8 +242,8 @@ describe("the apex Dagger module", () => {
       expect(index.match(/verification\(this\.source, baseImage, randomUUID\(\)(, \{[^}]*\})?\)/g)).toEqual([
         "verification(this.source, baseImage, randomUUID())",
         "verification(this.source, baseImage, randomUUID(), { strict: true })",
-        "verification(this.source, baseImage, randomUUID(), { images, strict: true })",
       ]);
+      expect(index).toMatch(/const run = randomUUID\(\);[^]*verification\(this\.source, baseImage, run, \{ images, strict: true \}\)/);
       expect(code("engine.ts")).toMatch(/expect: opts\.strict \? ReturnType\.Success : ReturnType\.Any/);
       expect(code("engine.ts")).toMatch(/withEnvVariable\("APEX_RUN", run\)/);
     });
@@ -256,6 +260,20 @@ describe("the apex Dagger module", () => {
       const publish = code("publish.ts");
       expect(publish).not.toMatch(/Promise\.all/);
       expect(publish.indexOf("for (const i of images)")).toBeLessThan(publish.indexOf('reportImage(report, "pass")'));
+    });
+
+    it("(4) release signs what it pushed (the references the pushes returned), after every image push and before the report", () => {
+      const release = code("index.ts").slice(code("index.ts").indexOf("async release("));
+      const order = ["publishImages(images, target)", "attestPushed(", "publishReport(report, target)"].map((s) => release.indexOf(s));
+      expect(order.every((i) => i > 0)).toBe(true);
+      expect([...order].sort((a, b) => a - b)).toEqual(order);
+      expect(release).toMatch(/attestPushed\(this\.source, baseImage, images, report, refs, target/);
+      const attest = code("attest.ts");
+      expect(attest).toMatch(/withMountedSecret\(SIGN_KEY_PATH, signing\.key\)/);
+      expect(attest).toMatch(/withSecretVariable\("COSIGN_PASSWORD", signing\.password\)/);
+      expect(attest).toMatch(/withSecretVariable\("APEX_REGISTRY_PASSWORD", target\.password\)/);
+      expect(attest).toMatch(/withExec\(attestArgv\(refs\)\)/); // strict: a failed signing fails the release
+      expect(readFileSync(join(ROOT, "ci/images/toolbox/Dockerfile"), "utf8")).toMatch(/^\s+nodejs npm .*\bcosign\b/m);
     });
 
     it("(5) npm install sees only the manifests, then the whole source (with .git) is copied", () => {

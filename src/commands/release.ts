@@ -1,17 +1,17 @@
 // `apex release`: the same release step as `dagger call release`, without Dagger. Verify
 // runs first; only when it passes are the images compose builds and the report pushed.
 // Nothing is pushed when verify fails, or when an image changed since verify saw it.
-import { existsSync, readFileSync } from "node:fs";
-import { dirname, join, resolve } from "node:path";
+import { readFileSync } from "node:fs";
+import { dirname, join } from "node:path";
 import { EXIT_FAIL, EXIT_PASS, UsageError } from "../errors.ts";
 import type { Format } from "../cli.ts";
 import { readReport } from "../report/validate.ts";
 import { loadResolvedCompose } from "../sources/compose.ts";
 import { changedSinceVerify, checkTarget, gate, releaseImages } from "../release/images.ts";
-import { imageId, publish, type Published } from "../release/publish.ts";
+import { imageId, publish, REPORT_NAME, type Published } from "../release/publish.ts";
 import type { Report } from "../types.ts";
-import { signRelease, type Signed, type ToSign } from "../release/attest/sign-release.ts";
-import type { ResolvedCompose } from "../sources/compose.ts";
+import { signRelease, type Signed } from "../release/attest/sign-release.ts";
+import { signingKey, toSign } from "../release/attest/published.ts";
 
 // Every rendering travels with the release (cli.ts is not imported: it parses argv on load).
 const ALL_FORMATS: Format[] = ["json", "md", "junit", "sarif", "html"];
@@ -52,32 +52,10 @@ function savedVerify(file: string): VerifyResult {
   return { report, exitCode: report.status === "pass" ? EXIT_PASS : EXIT_FAIL, reportDir: dirname(file), reportFile: file };
 }
 
-/** The key is checked before anything runs: a release that cannot sign pushes nothing. */
-function signingKey(file: string | undefined): { key: string; password: string } | undefined {
-  if (file === undefined) return undefined;
-  if (!existsSync(file)) throw new UsageError("cosign private key not found", file);
-  const password = process.env.COSIGN_PASSWORD;
-  if (password === undefined) throw new UsageError("COSIGN_PASSWORD is not set (the key's password; empty for an unencrypted key)", file);
-  return { key: resolve(file), password };
-}
-
-/** Every published image with the compose services that run it and its build context. */
-function toSign(model: ResolvedCompose, published: Published[], images: { name: string; image: string }[]): ToSign[] {
-  return images.map((i) => {
-    const svcs = Object.entries(model.services).filter(([, s]) => s.image === i.image);
-    return {
-      name: i.name,
-      image: i.image,
-      reference: published.find((p) => p.name === i.name)!.reference,
-      services: svcs.map(([n]) => n).sort(),
-      context: svcs.find(([, s]) => s.build)?.[1].build?.context,
-    };
-  });
-}
-
 export async function release(opts: ReleaseOptions): Promise<ReleaseOutcome> {
   checkTarget(opts.registry, opts.tag);
-  const key = signingKey(opts.signKey);
+  // the key is checked before anything runs: a release that cannot sign pushes nothing
+  const key = opts.signKey === undefined ? undefined : signingKey(opts.signKey);
   const compose = opts.compose?.length ? opts.compose : ["infra/compose.yaml"];
   const model = await loadResolvedCompose({ files: compose, profiles: opts.profile });
   const images = releaseImages(model);
@@ -118,7 +96,7 @@ export async function release(opts: ReleaseOptions): Promise<ReleaseOutcome> {
   if (!key) return { exitCode: EXIT_PASS, published, signed: [], reason: `published ${published.length} image(s), unsigned (no --sign-key)` };
   const started = performance.now();
   const signed = await signRelease({
-    images: toSign(model, published, images),
+    images: toSign(model, published.filter((p) => p.name !== REPORT_NAME), images),
     report: verified.report,
     reportText: readFileSync(verified.reportFile, "utf8"),
     key,
