@@ -127,6 +127,7 @@ program
   .option("--sign-key <cosign.key>", "sign a posture attestation and a CycloneDX SBOM for every image (password in COSIGN_PASSWORD; no transparency log)")
   .hook("preAction", (c) => {
     const o = c.opts();
+    o.compose = o.compose?.length ? o.compose : ["infra/compose.yaml"];
     o.exemptions = chosenExemptionsFile(o.exemptions, o.compose);
     checkOut(o.out, [...FORMATS]); // a release keeps every rendering in its directory
   })

@@ -64,12 +64,14 @@ describe("release.yml", () => {
 
   it("runs on version tags and calls release", () => {
     expect(w.on).toEqual({ push: { tags: ["v*"] } });
-    expect(dagger.with!.args).toMatch(/^release --registry .* --tag .* --username .* --password env:\/\/REGISTRY_PASSWORD$/);
+    expect(dagger.with!.args).toMatch(/^release --registry .* --tag .* --username .* --password env:\/\/REGISTRY_PASSWORD --sign-key env:\/\/COSIGN_KEY --sign-key-password env:\/\/COSIGN_PASSWORD$/);
     expect(dagger.with!.version).toBe(engine);
   });
 
-  it("passes the password only as a Dagger secret reference, never inline", () => {
+  it("passes the passwords and the signing key only as Dagger secret references, never inline", () => {
     expect(dagger.env!.REGISTRY_PASSWORD).toBe("${{ secrets.REGISTRY_PASSWORD }}");
+    expect(dagger.env!.COSIGN_KEY).toBe("${{ secrets.COSIGN_KEY }}");
+    expect(dagger.env!.COSIGN_PASSWORD).toBe("${{ secrets.COSIGN_PASSWORD }}");
     expect(dagger.with!.args).not.toMatch(/secrets\./);
     expect(readme).toMatch(/dagger call release .*--password env:\/\/REGISTRY_PASSWORD/);
   });
