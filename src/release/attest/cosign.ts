@@ -12,15 +12,22 @@ export interface SigningKey {
   password: string;
 }
 
+const TIMEOUT_MS = 120_000;
+
 function cosign(args: string[], password?: string): Promise<RunResult> {
   const env: NodeJS.ProcessEnv = { ...process.env, COSIGN_YES: "true" };
   delete env.COSIGN_PASSWORD;
   if (password !== undefined) env.COSIGN_PASSWORD = password;
-  return run("cosign", args, { env, timeoutMs: 120_000 });
+  return run("cosign", args, { env, timeoutMs: TIMEOUT_MS });
 }
 
-const firstError = (r: RunResult) =>
-  (r.stderr.split("\n").find((l) => /^Error:/.test(l)) ?? r.stderr.trim().split("\n").pop() ?? `exit ${r.exitCode}`).replace(/^Error:\s*/, "");
+/** cosign's own "Error:" line; without one (killed, crashed) the exit code, time and last line. */
+const firstError = (r: RunResult) => {
+  const error = r.stderr.split("\n").find((l) => /^Error:/.test(l));
+  if (error) return error.replace(/^Error:\s*/, "");
+  const killed = r.durationMs >= TIMEOUT_MS ? `, killed at the ${TIMEOUT_MS / 1000} s limit` : "";
+  return `exit ${r.exitCode} after ${(r.durationMs / 1000).toFixed(1)} s${killed}, no error line (last: ${r.stderr.trim().split("\n").pop() || "nothing"})`;
+};
 
 /** Signs `predicateFile` as an in-toto attestation of `ref` (repo@sha256:...) and pushes it beside the image. */
 export async function attest(ref: string, type: string, predicateFile: string, k: SigningKey): Promise<void> {
