@@ -1,10 +1,9 @@
 // The verifier command lines the module runs, kept free of Dagger imports so that a test
-// runs these very argv arrays without an engine (ci/test/module-commands.docker.test.ts).
+// runs these very argv arrays without an engine (ci/test/module-commands.docker.test.ts);
+// the verification's steps and its verify command line are in ./steps.ts.
 export const REPORT_DIR = "/report";
 export const IMAGES_DIR = "/images";
 export const POLICY_ARGS = ["policy", "--no-images", "--format", "json,md,sarif"];
-// The images were built with dockerBuild and loaded into the engine: verify exactly those.
-export const VERIFY_ARGS = ["verify", "--no-build"];
 export const LOAD_IMAGES = ["npx", "tsx", "src/release/load-images.ts"];
 export const LOAD_AND_RUN = ["npx", "tsx", "src/release/load-and-run.ts"];
 export const BUNDLE = ["node", "scripts/build-services.mjs"];
@@ -16,5 +15,5 @@ export const NPM_MANIFESTS = ["package.json", "package-lock.json"];
 /** `npx apex <args> --out /report`. */
 export const apexArgv = (args: string[], out = REPORT_DIR) => ["npx", "apex", ...args, "--out", out];
 
-/** One exec: load /images/*.tar into the engine, then `npx apex <args>` against them. */
-export const loadThenApex = (args: string[], out = REPORT_DIR, dir = IMAGES_DIR) => [...LOAD_AND_RUN, dir, "--", ...apexArgv(args, out)];
+/** One exec: load /images/*.tar into the engine, then run `argv` against them. */
+export const loadThen = (argv: string[], dir = IMAGES_DIR) => [...LOAD_AND_RUN, dir, "--", ...argv];
