@@ -43,7 +43,7 @@ export function boundToEngine(ws: Container, engine: Service, baseImageName: str
   return ctr;
 }
 
-/** Runs `npx apex <args>` tolerating a failing exit: the report is wanted either way. */
+/** Runs `apex <args>` tolerating a failing exit: the report is wanted either way. */
 export function runApex(ctr: Container, args: string[]): Container {
   return ctr.withExec(apexArgv(args), { expect: ReturnType.Any });
 }

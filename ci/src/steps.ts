@@ -36,7 +36,7 @@ export interface VerifyChoices {
   quiet?: boolean;
 }
 
-/** The inner `npx apex verify --no-build --out <out> ...`: images are already in the engine. */
+/** The inner `apex verify --no-build --out <out> ...`: images are already in the engine. */
 export function verifyArgv(c: VerifyChoices = {}, out = REPORT_DIR): string[] {
   const argv = apexArgv(["verify", "--no-build"], out);
   if (c.format?.length) argv.push("--format", c.format.join(","));

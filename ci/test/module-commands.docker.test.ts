@@ -25,7 +25,7 @@ function exec(argv: string[]): Promise<{ code: number | null; stdout: string; st
 }
 
 describe("the commands the module runs", () => {
-  it("policy: `npx apex policy ...` writes json, md and sarif and exits 0 or 1", async () => {
+  it("policy: `node bin/apex.mjs policy ...` writes json, md and sarif and exits 0 or 1", async () => {
     const out = join(tmp, "policy");
     const r = await exec(apexArgv(POLICY_ARGS, out));
     expect([0, 1], r.stderr).toContain(r.code);

@@ -71,7 +71,7 @@ describe("one list of steps", () => {
 
   it("the inner verify is the same argv on both sides (the hermetic one adds only the caller's choices)", () => {
     expect(innerVerifyArgv({ compose: [], profile: [], format: [], out: "x" }, REPORT_DIR)).toEqual(verifyArgv({}, REPORT_DIR));
-    expect(verifyArgv({}, REPORT_DIR)).toEqual(["npx", "apex", "verify", "--no-build", "--out", REPORT_DIR]);
+    expect(verifyArgv({}, REPORT_DIR)).toEqual(["node", "bin/apex.mjs", "verify", "--no-build", "--out", REPORT_DIR]);
   });
 
   it("the Dagger verify says where it ran in the variables the report reads (dagger, privileged)", async () => {

@@ -5,8 +5,8 @@
 // refuses --privileged: the measured set), and the steps ran in ci/src/steps.ts's order.
 // Parity: one override breaking valkey statically and memcached only at run time fails a
 // host-mode run and a hermetic run with the same (check, service) pairs.
-// Then a run interrupted with SIGTERM as soon as its engine exists: it too removes
-// everything and exits 143.
+// Then runs interrupted with SIGTERM and SIGINT as soon as their engine exists: each
+// removes everything and exits 143 / 130.
 import { execFileSync, spawn } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -86,16 +86,16 @@ describe("apex verify --hermetic", () => {
     expect(readdirSync(ROOT).filter((f) => f.startsWith(".apex-hermetic-"))).toEqual([]);
   }, 1_200_000);
 
-  it("SIGTERM once the engine runs: exit 143, everything removed", async () => {
+  it.each([["SIGTERM", 143], ["SIGINT", 130]] as const)("%s once the engine runs: exit %i, everything removed", async (signal, exit) => {
     let sent = false;
-    const r = await apex(["verify", "--hermetic", "--no-build", "--out", join(out, "term")], (all, child) => {
+    const r = await apex(["verify", "--hermetic", "--no-build", "--out", join(out, signal)], (all, child) => {
       if (!sent && /hermetic: engine /.test(all)) {
         sent = true;
-        child.kill("SIGTERM");
+        child.kill(signal);
       }
     });
     expect(sent).toBe(true);
-    expect(r.code, r.stderr.slice(-1000)).toBe(143);
+    expect(r.code, r.stderr.slice(-1000)).toBe(exit);
     const id = runId(r.stderr)!;
     expect(await leftovers(topology(id))).toEqual([]);
     expect(readdirSync(ROOT).filter((f) => f.startsWith(".apex-hermetic-"))).toEqual([]);

@@ -75,6 +75,6 @@ describe("hermetic topology", () => {
 
   it("the inner verify uses the loaded images and passes the caller's choices on", () => {
     const argv = innerVerifyArgv({ compose: ["infra/compose.yaml"], profile: ["x"], format: ["json", "md"], out: "report", exemptions: "infra/exemptions.yaml", skipWorkflows: true }, "/w/r");
-    expect(argv).toEqual(["npx", "apex", "verify", "--no-build", "--out", "/w/r", "--format", "json,md", "-f", "infra/compose.yaml", "--profile", "x", "--exemptions", "infra/exemptions.yaml", "--skip-workflows"]);
+    expect(argv).toEqual(["node", "bin/apex.mjs", "verify", "--no-build", "--out", "/w/r", "--format", "json,md", "-f", "infra/compose.yaml", "--profile", "x", "--exemptions", "infra/exemptions.yaml", "--skip-workflows"]);
   });
 });
