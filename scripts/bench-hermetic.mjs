@@ -30,6 +30,7 @@ function verifyOnce(label, flags) {
   }
   const steps = Object.fromEntries([...r.stderr.matchAll(/^hermetic: step ([a-z-]+): ([\d.]+)s$/gm)].map((m) => [m[1], Number(m[2]) * 1000]));
   process.stderr.write(`${label}: exit ${r.status}, ${(wallMs / 1000).toFixed(1)} s, ${report.summary.pass} passed / ${report.summary.fail} failed\n`);
+  for (const c of report.checks.filter((c) => c.status === "fail")) process.stderr.write(`  FAIL ${c.service ?? "-"} ${c.id}: ${c.message}\n`);
   return { wallMs, status: report.status, phases: Object.fromEntries(report.phases.map((p) => [p.name, p.durationMs])), steps };
 }
 
