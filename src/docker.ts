@@ -106,3 +106,40 @@ export function mustSucceed(r: RunResult, what: string): RunResult {
   }
   return r;
 }
+
+/** `docker <from> | docker <to>`: the bytes stream from one to the other, never to disk
+ *  (docker save into a docker load elsewhere). Both exit codes must be 0 to succeed. */
+export function dockerPipe(from: string[], to: string[]): Promise<RunResult> {
+  const started = performance.now();
+  trace("docker", from);
+  trace("docker", to);
+  const spawnOne = (args: string[], stdin: "ignore" | "pipe") => {
+    const c = spawn("docker", args, { stdio: [stdin, "pipe", "pipe"] });
+    live.add(c);
+    return c;
+  };
+  const src = spawnOne(from, "ignore");
+  const dst = spawnOne(to, "pipe");
+  dst.stdin!.on("error", () => undefined); // a reader that exits early: its exit code says why
+  src.stdout!.pipe(dst.stdin!);
+  const done = (c: ChildProcess) =>
+    new Promise<{ code: number; out: string; err: string }>((resolve) => {
+      let out = "";
+      let err = "";
+      // the source's stdout is the binary stream itself: only the reader's is text
+      if (c !== src) c.stdout!.setEncoding("utf8").on("data", (d: string) => (out += d));
+      c.stderr!.setEncoding("utf8").on("data", (d: string) => (err += d));
+      c.on("error", (e) => (err += String(e)));
+      c.on("close", (code, signal) => {
+        live.delete(c);
+        resolve({ code: code ?? (signal ? 128 + 15 : 1), out, err });
+      });
+    });
+  return Promise.all([done(src), done(dst)]).then(([a, b]) => ({
+    argv: ["docker", ...from, "|", "docker", ...to],
+    exitCode: a.code || b.code,
+    stdout: b.out,
+    stderr: `${a.err}${b.err}`,
+    durationMs: performance.now() - started,
+  }));
+}

@@ -1,6 +1,7 @@
 // The one vocabulary of apex: every phase produces CheckResults, the report collects them,
 // renderers turn the report into files. Fields named in DESIGN.md's JSON contract are
 // marked "contract": renaming them breaks users' tooling.
+import type { EngineEnvironment } from "./report/environment.ts";
 
 export type Severity = "critical" | "high" | "medium" | "low";
 export type CheckKind = "static" | "runtime" | "database" | "workflow"; // contract
@@ -95,6 +96,8 @@ export interface Report {
   project?: string; // compose project name
   composeFiles: string[];
   git?: { commit: string | null; dirty: boolean };
+  /** Where the stack ran (verify only): the engine's topology and privileges. */
+  environment?: { engine: EngineEnvironment };
   toolVersions?: Record<string, string>;
   phases: PhaseTiming[];
   images?: ImageInfo[];

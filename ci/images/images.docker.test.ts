@@ -8,22 +8,22 @@ import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { docker } from "../../src/docker.ts";
-import { buildCiImages, inToolbox, leftovers, startEngine, teardown } from "../../src/hermetic/engine.ts";
-import { topology } from "../../src/hermetic/topology.ts";
+import { buildCiImage, inToolbox, leftovers, startEngine, teardown } from "../../src/hermetic/engine.ts";
+import { topology, type ToolboxWorkspace } from "../../src/hermetic/topology.ts";
 
 const ROOT = resolve(import.meta.dirname, "../..");
 const BASE = process.env.BASE_IMAGE || "debian:trixie-slim";
 const IMAGE = "apex/memcached:local";
 const t = topology(`test-${randomBytes(3).toString("hex")}`);
 const ws = mkdtempSync(join(tmpdir(), "apex-ci-images-"));
-const me = { uid: process.getuid!(), gid: process.getgid!() };
+const tb: ToolboxWorkspace = { path: ws, user: { uid: process.getuid!(), gid: process.getgid!() } };
 const timings: string[] = [];
 
 beforeAll(async () => {
   const started = Date.now();
-  await buildCiImages(t, BASE, ROOT);
-  timings.push(`both images built in ${((Date.now() - started) / 1000).toFixed(1)}s`);
-  await startEngine(t, ws, me);
+  const how = await Promise.all((["toolbox", "engine"] as const).map((n) => buildCiImage(t, n, BASE, ROOT)));
+  timings.push(`both images ${how.join("/")} in ${((Date.now() - started) / 1000).toFixed(1)}s`);
+  timings.push(`engine privileges ${await startEngine(t, tb, (s) => timings.push(s))}`);
 }, 900_000);
 afterAll(async () => {
   await teardown(t);
@@ -33,7 +33,7 @@ afterAll(async () => {
 
 describe("ci/images: toolbox and engine", () => {
   it("the toolbox has node 20, npm, the docker CLI with compose v2 and buildx, and git; all from Debian", async () => {
-    const r = await inToolbox(t, ws, me, ["sh", "-c", "node --version; npm --version; docker --version; docker compose version --short; docker buildx version; git --version"]);
+    const r = await inToolbox(t, tb, ["sh", "-c", "node --version; npm --version; docker --version; docker compose version --short; docker buildx version; git --version"]);
     expect(r.exitCode, r.stderr).toBe(0);
     expect(r.stdout).toMatch(/^v20\./);
     expect(r.stdout).toMatch(/^2\.\d+/m);
@@ -41,8 +41,8 @@ describe("ci/images: toolbox and engine", () => {
     expect(r.stdout).toMatch(/git version/);
   });
 
-  it("the engine's dockerd answers the toolbox on tcp://engine:2375, started by our entrypoint", async () => {
-    const r = await inToolbox(t, ws, me, ["docker", "info", "--format", "{{.CgroupVersion}} {{.Driver}}"]);
+  it("the engine's dockerd answers the toolbox on tcp://127.0.0.1:2375 (its network namespace), started by our entrypoint", async () => {
+    const r = await inToolbox(t, tb, ["docker", "info", "--format", "{{.CgroupVersion}} {{.Driver}}"]);
     expect(r.exitCode, r.stderr).toBe(0);
     const logs = await docker(["logs", t.engine]);
     const v = r.stdout.trim().split(" ")[0];
@@ -53,9 +53,9 @@ describe("ci/images: toolbox and engine", () => {
 
   it("runs a stack image inside it under the anchor: CapEff 0, NoNewPrivs 1", async () => {
     execFileSync("docker", ["save", "-o", join(ws, "image.tar"), IMAGE]);
-    const load = await inToolbox(t, ws, me, ["docker", "load", "-i", join(ws, "image.tar")]);
+    const load = await inToolbox(t, tb, ["docker", "load", "-i", join(ws, "image.tar")]);
     expect(load.exitCode, load.stderr).toBe(0);
-    const r = await inToolbox(t, ws, me, [
+    const r = await inToolbox(t, tb, [
       "docker", "run", "--rm", "--cap-drop", "ALL", "--security-opt", "no-new-privileges:true", "--read-only",
       "--user", "1003:1003", "--entrypoint", "grep", IMAGE, "-E", "^(CapEff|NoNewPrivs)", "/proc/self/status",
     ]);

@@ -4,10 +4,12 @@
 // and the registry password stay Secrets: mounted or in that exec's environment, never in
 // argv or a layer. The toolbox has Debian's cosign (ci/images/toolbox).
 import type { Directory, Secret } from "@dagger.io/dagger";
+import { baseImageName, type BaseImage } from "./base.js";
 import { attestArgv, REPORT_DIR, SIGN_KEY_PATH } from "./commands.js";
-import { boundToEngine } from "./engine.js";
-import type { ServiceImage } from "./images.js";
+import { boundToEngine, dockerEngine } from "./engine.js";
+import { DEFAULT_BASE_IMAGE, type ServiceImage } from "./images.js";
 import type { RegistryTarget } from "./publish.js";
+import { bundled } from "./toolbox.js";
 
 export interface SigningKey {
   key: Secret;
@@ -18,7 +20,7 @@ export interface SigningKey {
 /** Signs a posture attestation per service and an SBOM for every pushed reference; returns what apex attest printed. */
 export async function attestPushed(
   source: Directory,
-  baseImage: string,
+  baseImage: BaseImage,
   images: ServiceImage[],
   report: Directory,
   refs: string[],
@@ -26,7 +28,9 @@ export async function attestPushed(
   signing: SigningKey,
   run: string,
 ): Promise<string> {
-  let ctr = boundToEngine(source, baseImage, images, `${run}-attest`)
+  const id = `${run}-attest`;
+  const ws = await bundled(source, baseImage);
+  let ctr = boundToEngine(ws, await dockerEngine(source, ws, baseImage, id), baseImageName(baseImage, DEFAULT_BASE_IMAGE), images, id)
     .withDirectory(REPORT_DIR, report)
     .withMountedSecret(SIGN_KEY_PATH, signing.key)
     .withEnvVariable("APEX_REGISTRY_USERNAME", target.username)

@@ -2,6 +2,7 @@
 // built with the service folder as context, exactly as compose builds it. api and worker
 // copy the host-built bundle (services/*/dist), so the bundler runs first.
 import type { Container, Directory } from "@dagger.io/dagger";
+import { buildOn, type BaseImage } from "./base.js";
 import { bundled, WORKDIR } from "./toolbox.js";
 
 export const DEFAULT_BASE_IMAGE = "debian:trixie-slim";
@@ -12,8 +13,8 @@ export interface ServiceImage {
 }
 
 /** The repository plus services/<name>/dist and nothing else (no node_modules in build contexts). */
-export function withBundles(source: Directory, baseImage: string): Directory {
-  const services = bundled(source, baseImage).directory(`${WORKDIR}/services`);
+export async function withBundles(source: Directory, baseImage: BaseImage): Promise<Directory> {
+  const services = (await bundled(source, baseImage)).directory(`${WORKDIR}/services`);
   return source.withDirectory("services", services, { include: ["*/dist/**"] });
 }
 
@@ -23,14 +24,9 @@ export async function serviceNames(source: Directory): Promise<string[]> {
   return dockerfiles.map((f) => f.split("/")[1]).sort();
 }
 
-/** One lazily built image per service. */
-export async function buildImages(source: Directory, baseImage: string): Promise<ServiceImage[]> {
-  const context = withBundles(source, baseImage);
-  return (await serviceNames(source)).map((service) => ({
-    service,
-    container: context.directory(`services/${service}`).dockerBuild({
-      dockerfile: "Dockerfile",
-      buildArgs: [{ name: "BASE_IMAGE", value: baseImage }],
-    }),
-  }));
+/** One lazily built image per service, each on the base image. */
+export async function buildImages(source: Directory, baseImage: BaseImage): Promise<ServiceImage[]> {
+  const context = await withBundles(source, baseImage);
+  const names = await serviceNames(source);
+  return Promise.all(names.map(async (service) => ({ service, container: await buildOn(context.directory(`services/${service}`), baseImage, `services/${service}/Dockerfile`) })));
 }

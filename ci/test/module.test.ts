@@ -92,6 +92,12 @@ const baseImage = (a: Arg) => {
   expect(a.defaultValue).toBe(BASE);
   expect(a.description).toMatch(/BASE_IMAGE/);
 };
+// air-gapped: the base image as a tarball File, optional
+const baseTarball = (a: Arg) => {
+  expect(a.type).toEqual({ kind: "OBJECT_KIND", name: "File" });
+  expect(a.isOptional).toBe(true);
+  expect(a.description).toMatch(/BASE_IMAGE as a docker save \/ OCI tarball/);
+};
 const str = (a: Arg) => {
   expect(a.type.kind).toBe("STRING_KIND");
   expect(a.isOptional).toBe(false);
@@ -141,10 +147,11 @@ describe("the apex Dagger module", () => {
     for (const [name, f] of Object.entries(fns)) expect(Object.keys(f.arguments), name).not.toContain("source");
   });
 
-  it("build(baseImage) returns the service containers", () => {
+  it("build(baseImage, baseImageTarball?) returns the service containers", () => {
     const f = fns.build;
-    expect(Object.keys(f.arguments)).toEqual(["baseImage"]);
+    expect(Object.keys(f.arguments)).toEqual(["baseImage", "baseImageTarball"]);
     baseImage(f.arguments.baseImage);
+    baseTarball(f.arguments.baseImageTarball);
     expect(f.returnType).toEqual({ kind: "LIST_KIND", typeDef: { kind: "OBJECT_KIND", name: "Container" } });
     expect(f.description).toMatch(/Dockerfile/);
   });
@@ -156,18 +163,20 @@ describe("the apex Dagger module", () => {
     expect(f.description).toMatch(/static/);
   });
 
-  it("verify(baseImage) returns the report Directory, also on failure", () => {
+  it("verify(baseImage, baseImageTarball?) returns the report Directory, also on failure", () => {
     const f = fns.verify;
-    expect(Object.keys(f.arguments)).toEqual(["baseImage"]);
+    expect(Object.keys(f.arguments)).toEqual(["baseImage", "baseImageTarball"]);
     baseImage(f.arguments.baseImage);
+    baseTarball(f.arguments.baseImageTarball);
     expect(f.returnType).toEqual({ kind: "OBJECT_KIND", name: "Directory" });
     expect(f.description).toMatch(/Docker-in-Dagger.*report.*fails/);
   });
 
-  it("gate(baseImage) returns nothing and is registered as a check", async () => {
+  it("gate(baseImage, baseImageTarball?) returns nothing and is registered as a check", async () => {
     const f = fns.gate;
-    expect(Object.keys(f.arguments)).toEqual(["baseImage"]);
+    expect(Object.keys(f.arguments)).toEqual(["baseImage", "baseImageTarball"]);
     baseImage(f.arguments.baseImage);
+    baseTarball(f.arguments.baseImageTarball);
     expect(f.returnType).toEqual({ kind: "VOID_KIND" });
     // isCheck is not in the entrypoint's JSON: read it from the same scan the entrypoint uses.
     const { scan } = await import(pathToFileURL(join(SDK, "module/introspector/index.js")).href);
@@ -177,9 +186,10 @@ describe("the apex Dagger module", () => {
     expect(checks.map(([n]) => n)).toEqual(["gate"]);
   }, 60_000);
 
-  it("release(registry, tag, username, password: Secret, baseImage, signKey?: Secret, signKeyPassword?: Secret) returns references", () => {
+  it("release(registry, tag, username, password: Secret, baseImage, baseImageTarball?, signKey?: Secret, signKeyPassword?: Secret) returns references", () => {
     const f = fns.release;
-    expect(Object.keys(f.arguments)).toEqual(["registry", "tag", "username", "password", "baseImage", "signKey", "signKeyPassword"]);
+    expect(Object.keys(f.arguments)).toEqual(["registry", "tag", "username", "password", "baseImage", "baseImageTarball", "signKey", "signKeyPassword"]);
+    baseTarball(f.arguments.baseImageTarball);
     for (const k of ["signKey", "signKeyPassword"]) {
       expect(f.arguments[k].type).toEqual({ kind: "OBJECT_KIND", name: "Secret" });
       expect(f.arguments[k].isOptional).toBe(true);
@@ -213,11 +223,12 @@ describe("the apex Dagger module", () => {
       return (await scan([...files, client], "apex", false)).objects.Apex.methods as Record<string, { cache?: string }>;
     };
 
-    it("pulls no image but BASE_IMAGE: no .from(), both ci images built with dockerBuild from ci/images/<name>", () => {
+    it("pulls no image but BASE_IMAGE: no .from(), both ci images built from ci/images/<name> on the base (dockerBuild, or replayed on an imported tarball)", () => {
       expect(all()).not.toMatch(/\.from\(/);
       expect(all()).not.toMatch(/docker:27|node:20/);
-      expect(code("ciImages.ts")).toMatch(/source\.directory\(`ci\/images\/\$\{name\}`\)\.dockerBuild\(/);
-      expect(code("ciImages.ts")).toMatch(/name: "BASE_IMAGE", value: baseImage/);
+      expect(code("ciImages.ts")).toMatch(/buildOn\(source\.directory\(`ci\/images\/\$\{name\}`\), baseImage,/);
+      expect(code("base.ts")).toMatch(/context\.dockerBuild\(\{ dockerfile: "Dockerfile", buildArgs: \[\{ name: "BASE_IMAGE", value: base \}\] \}\)/);
+      expect(code("index.ts")).toMatch(/tarball \? dag\.container\(\)\.import_\(tarball\) : baseImage/);
       expect(code("toolbox.ts")).toMatch(/ciImage\(source, "toolbox", baseImage\)/);
       expect(code("engine.ts")).toMatch(/ciImage\(source, "engine", baseImage\)/);
       for (const name of ["toolbox", "engine"]) expect(readFileSync(join(ROOT, `ci/images/${name}/Dockerfile`), "utf8")).toMatch(/^FROM \$\{BASE_IMAGE\}$/m);
@@ -239,11 +250,11 @@ describe("the apex Dagger module", () => {
 
     it("(2) gate and release run verify strictly (a failing verify is a failing exec); every run has its own id as an exec input", () => {
       const index = code("index.ts");
-      expect(index.match(/verification\(this\.source, baseImage, randomUUID\(\)(, \{[^}]*\})?\)/g)).toEqual([
-        "verification(this.source, baseImage, randomUUID())",
-        "verification(this.source, baseImage, randomUUID(), { strict: true })",
+      expect(index.match(/verification\(this\.source, [^,]+(\([^)]*\))?, randomUUID\(\)(, \{[^}]*\})?\)/g)).toEqual([
+        "verification(this.source, base(baseImage, baseImageTarball), randomUUID())",
+        "verification(this.source, base(baseImage, baseImageTarball), randomUUID(), { strict: true })",
       ]);
-      expect(index).toMatch(/const run = randomUUID\(\);[^]*verification\(this\.source, baseImage, run, \{ images, strict: true \}\)/);
+      expect(index).toMatch(/const run = randomUUID\(\);[^]*verification\(this\.source, from, run, \{ images, strict: true \}\)/);
       expect(code("engine.ts")).toMatch(/expect: opts\.strict \? ReturnType\.Success : ReturnType\.Any/);
       expect(code("engine.ts")).toMatch(/withEnvVariable\("APEX_RUN", run\)/);
     });
@@ -251,7 +262,7 @@ describe("the apex Dagger module", () => {
     it("(3) images are loaded and verified in one exec, against engine state named after the run (no shared cache, no PRIVATE lock)", () => {
       const engine = code("engine.ts");
       expect(engine.match(/withExec\(/g)).toHaveLength(2); // runApex (policy) and the one verify exec
-      expect(engine).toMatch(/withExec\(loadThenApex\(VERIFY_ARGS\)/);
+      expect(engine).toMatch(/withExec\(loadThen\(verifyArgv\(\{\}, REPORT_DIR\)\)/);
       expect(engine).not.toMatch(/LOAD_IMAGES|CacheSharingMode|"apex-dind"|apex-stack-secrets/);
       expect(engine).toMatch(/dag\.cacheVolume\(`apex-\$\{what\}-\$\{run\}`\)/);
     });
@@ -267,7 +278,7 @@ describe("the apex Dagger module", () => {
       const order = ["publishImages(images, target)", "attestPushed(", "publishReport(report, target)"].map((s) => release.indexOf(s));
       expect(order.every((i) => i > 0)).toBe(true);
       expect([...order].sort((a, b) => a - b)).toEqual(order);
-      expect(release).toMatch(/attestPushed\(this\.source, baseImage, images, report, refs, target/);
+      expect(release).toMatch(/attestPushed\(this\.source, from, images, report, refs, target/);
       const attest = code("attest.ts");
       expect(attest).toMatch(/withMountedSecret\(SIGN_KEY_PATH, signing\.key\)/);
       expect(attest).toMatch(/withSecretVariable\("COSIGN_PASSWORD", signing\.password\)/);

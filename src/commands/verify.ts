@@ -10,6 +10,7 @@ import { createProgress } from "../progress.ts";
 import { clip, loadSecretValues, redact, redactDeep, secretDirsOf, useSecrets } from "../redact.ts";
 import { serviceLocations } from "../sources/composeRaw.ts";
 import { buildReport } from "../report/build.ts";
+import { engineEnvironment } from "../report/environment.ts";
 import { renderers, writeReport } from "../report/index.ts";
 import { STACK_CHECKS, stackResult } from "../stack/checks.ts";
 import { build, down, failureEvidence, leftovers, up, waitReady } from "../stack/lifecycle.ts";
@@ -217,6 +218,7 @@ const PHASES: Array<(r: Run) => Promise<void> | void> = [hostGuardPhase, buildPh
 
 export async function runVerify(opts: VerifyOptions): Promise<VerifyOutcome> {
   const startedAt = new Date();
+  const engine = engineEnvironment(); // a bad runner variable stops the run before it starts
   let secrets = loadSecretValues();
   const scrub = (s: string) => redact(s, secrets);
   const progress = createProgress(scrub, { quiet: opts.quiet });
@@ -264,7 +266,7 @@ export async function runVerify(opts: VerifyOptions): Promise<VerifyOutcome> {
   }
 
   const report = redactDeep(
-    buildReport({ command: "verify", startedAt, checks: r.checks.filter((c) => selected(opts.selection, c.id)), phases: progress.phases, composeFiles: opts.compose, project, extra: r.extra, serviceLocations: serviceLocations(r.target.files, process.cwd()) }),
+    buildReport({ command: "verify", startedAt, checks: r.checks.filter((c) => selected(opts.selection, c.id)), phases: progress.phases, composeFiles: opts.compose, project, extra: { ...r.extra, environment: { engine } }, serviceLocations: serviceLocations(r.target.files, process.cwd()) }),
     secrets,
   );
   const files = writeReport(report, opts.format, opts.out);

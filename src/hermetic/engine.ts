@@ -1,22 +1,39 @@
 // Runs the hermetic topology's parts: build the two ci images, start the engine and wait
 // until its dockerd answers, run commands in the toolbox, tear it all down.
-import { docker, mustSucceed, type RunOptions, type RunResult } from "../docker.ts";
-import { ENGINE_HOST, engineRun, imageBuild, leftoverQueries, networkCreate, removal, toolboxRun, volumeCreate, type Topology, type ToolboxUser } from "./topology.ts";
+import { docker, dockerPipe, mustSucceed, type RunOptions, type RunResult } from "../docker.ts";
+import { cacheTag } from "./ci-image-cache.ts";
+import { startWithPrivileges } from "./privileges.ts";
+import { ENGINE_HOST, engineRemove, engineRun, imageBuild, leftoverQueries, networkCreate, removal, toolboxRun, volumeCreate, type CiImage, type EnginePrivileges, type Topology, type ToolboxWorkspace } from "./topology.ts";
 
-export async function buildCiImages(t: Topology, baseImage: string, repoRoot: string): Promise<void> {
-  await Promise.all((["toolbox", "engine"] as const).map(async (name) => mustSucceed(await docker(imageBuild(t, name, baseImage, repoRoot)), `building ci/images/${name}`)));
+/** Each ci image from its cache tag when its inputs are unchanged, else built (and cached). */
+export async function buildCiImage(t: Topology, name: CiImage, baseImage: string, repoRoot: string): Promise<"cached" | "built"> {
+  const base = await docker(["image", "inspect", "--format", "{{.Id}}", baseImage]);
+  const cached = base.exitCode === 0 ? cacheTag(repoRoot, name, base.stdout.trim()) : undefined;
+  if (cached && (await docker(["image", "inspect", "--format", "{{.Id}}", cached])).exitCode === 0) {
+    mustSucceed(await docker(["tag", cached, t.images[name]]), `tagging ${cached}`);
+    return "cached";
+  }
+  mustSucceed(await docker(imageBuild(t, name, baseImage, repoRoot, cached)), `building ci/images/${name}`);
+  return "built";
 }
 
-/** Network, fresh volume, engine; resolves once dockerd answers the toolbox over tcp. */
-export async function startEngine(t: Topology, workspace: string, user: ToolboxUser, timeoutMs = 60_000): Promise<void> {
+/** Network, fresh volume, engine (with the first privileges the host grants); resolves
+ *  once dockerd answers the toolbox. */
+export async function startEngine(t: Topology, ws: ToolboxWorkspace, say: (s: string) => void, timeoutMs = 60_000): Promise<EnginePrivileges> {
   mustSucceed(await docker(networkCreate(t)), "creating the hermetic network");
   mustSucceed(await docker(volumeCreate(t)), "creating the engine's volume");
-  mustSucceed(await docker(engineRun(t, workspace)), "starting the engine");
+  const { privileges, refused } = await startWithPrivileges(async (p) => {
+    const r = await docker(engineRun(t, ws.path, p));
+    if (r.exitCode !== 0) await docker(engineRemove(t));
+    return { ok: r.exitCode === 0, error: r.stderr };
+  });
+  for (const r of refused) say(`engine: this host refuses ${r.privileges} (${r.error.replace(/^.*?(unable to apply caps)/, "$1")}); falling back`);
+  say(`engine: privileges ${privileges}`);
   const deadline = Date.now() + timeoutMs;
   let last: RunResult | undefined;
   while (Date.now() < deadline) {
-    last = await inToolbox(t, workspace, user, ["docker", "version", "--format", "{{.Server.Version}}"]);
-    if (last.exitCode === 0) return;
+    last = await inToolbox(t, ws, ["docker", "version", "--format", "{{.Server.Version}}"]);
+    if (last.exitCode === 0) return privileges;
     const state = await docker(["inspect", "--format", "{{.State.Running}}", t.engine]);
     if (state.stdout.trim() !== "true") break;
     await new Promise((r) => setTimeout(r, 1000));
@@ -25,8 +42,13 @@ export async function startEngine(t: Topology, workspace: string, user: ToolboxU
   throw new Error(`the engine did not answer on ${ENGINE_HOST}: ${(logs.stderr || logs.stdout || last?.stderr || "").trim().split("\n").pop()}`);
 }
 
-export function inToolbox(t: Topology, workspace: string, user: ToolboxUser, cmd: string[], opts?: RunOptions): Promise<RunResult> {
-  return docker(toolboxRun(t, workspace, user, cmd), opts);
+export function inToolbox(t: Topology, ws: ToolboxWorkspace, cmd: string[], opts?: RunOptions): Promise<RunResult> {
+  return docker(toolboxRun(t, ws, cmd), opts);
+}
+
+/** `docker save` here streamed into `docker load` in the engine (no tarball on disk). */
+export function loadIntoEngine(t: Topology, ws: ToolboxWorkspace, images: string[]): Promise<RunResult> {
+  return dockerPipe(["save", ...images], toolboxRun(t, ws, ["docker", "load"], { stdin: true }));
 }
 
 /** Removes everything the run made (whatever exists of it); returns what is still there. */

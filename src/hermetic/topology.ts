@@ -1,11 +1,13 @@
 // The hermetic topology as docker argv arrays (pure: nothing here runs anything). One run
 // owns a private network, a fresh volume for the engine's /var/lib/docker, the engine
 // container (our ci/images/engine, dockerd) and the toolbox container (ci/images/toolbox,
-// the docker client and node) that reaches it as tcp://engine:2375. Every object carries
+// the docker client and node) that shares its network namespace and reaches it as
+// tcp://127.0.0.1:2375. Every object carries
 // the run's label, which is how cleanup and the leftover check find them.
 export const LABEL = "io.apex.hermetic";
 export const ENGINE_ALIAS = "engine";
-export const ENGINE_HOST = `tcp://${ENGINE_ALIAS}:2375`;
+/** The toolbox shares the engine's network namespace (see toolboxRun). */
+export const ENGINE_HOST = "tcp://127.0.0.1:2375";
 export type CiImage = "toolbox" | "engine";
 
 export interface Topology {
@@ -31,14 +33,23 @@ export function topology(id: string): Topology {
 
 const label = (t: Topology) => ["--label", `${LABEL}=${t.id}`];
 
-/** `docker build` of ci/images/<name> FROM baseImage (the only image it starts from). */
-export function imageBuild(t: Topology, name: CiImage, baseImage: string, repoRoot: string): string[] {
-  return ["build", "--quiet", ...label(t), "--build-arg", `BASE_IMAGE=${baseImage}`, "-t", t.images[name], `${repoRoot}/ci/images/${name}`];
+/** Marks a ci image kept for later runs (./ci-image-cache.ts), which no run owns. */
+export const CACHE_LABEL = "io.apex.ci-cache";
+
+/** `docker build` of ci/images/<name> FROM baseImage (the only image it starts from), tagged
+ *  for the run and, given a cache tag, under it too (then labelled as cache, not as the run's). */
+export function imageBuild(t: Topology, name: CiImage, baseImage: string, repoRoot: string, cacheTag?: string): string[] {
+  const owner = cacheTag ? ["--label", `${CACHE_LABEL}=${name}`, "-t", cacheTag] : label(t);
+  return ["build", "--quiet", ...owner, "--build-arg", `BASE_IMAGE=${baseImage}`, "-t", t.images[name], `${repoRoot}/ci/images/${name}`];
 }
 
 /** Internal: neither container (nor anything the engine runs) reaches beyond it. */
 export const networkCreate = (t: Topology) => ["network", "create", "--internal", ...label(t), t.network];
 export const volumeCreate = (t: Topology) => ["volume", "create", ...label(t), t.volume];
+
+/** How the engine gets the privileges dockerd needs: `--privileged` where the host grants
+ *  it, else the measured set (see ./privileges.ts for the choice). */
+export type EnginePrivileges = "privileged" | "measured-set";
 
 /** What --privileged would give, less CAP_SYS_RESOURCE (hosts without it refuse --privileged);
  *  the justification is ci/images/exemptions.yaml's. */
@@ -46,40 +57,58 @@ export const ENGINE_PRIVILEGES = [
   "--cap-add", "ALL", "--cap-drop", "SYS_RESOURCE",
   "--security-opt", "seccomp=unconfined", "--security-opt", "apparmor=unconfined",
   "-v", "/sys/fs/cgroup:/sys/fs/cgroup:rw",
-  // without it dockerd's veth setup fails on an IPv6 sysctl where the host has none
-  "-e", "DOCKER_ALLOW_IPV6_ON_IPV4_INTERFACE=1",
 ];
+const PRIVILEGE_ARGV: Record<EnginePrivileges, string[]> = { privileged: ["--privileged"], "measured-set": ENGINE_PRIVILEGES };
 
 /** The engine sees the workspace at the same path: compose resolves bind mounts and file
  *  secrets on the client, and the engine mounts them from its own filesystem. */
-export function engineRun(t: Topology, workspace: string): string[] {
+export function engineRun(t: Topology, workspace: string, privileges: EnginePrivileges): string[] {
   return [
     "run", "--detach", "--name", t.engine, ...label(t),
     "--network", t.network, "--network-alias", ENGINE_ALIAS,
-    ...ENGINE_PRIVILEGES,
+    ...PRIVILEGE_ARGV[privileges],
+    // without it dockerd's veth setup fails on an IPv6 sysctl where the host has none
+    "-e", "DOCKER_ALLOW_IPV6_ON_IPV4_INTERFACE=1",
     "--mount", `type=volume,src=${t.volume},dst=/var/lib/docker`,
     "-v", `${workspace}:${workspace}`,
     t.images.engine,
   ];
 }
 
+/** A refused start leaves a created container behind under the engine's name. */
+export const engineRemove = (t: Topology) => ["rm", "--force", "--volumes", t.engine];
+
 export interface ToolboxUser {
   uid: number;
   gid: number;
 }
 
+/** What every toolbox command sees of the host: the workspace (same path), its owner and,
+ *  for a git worktree, the repository's common git dir (read-only: reports name the commit). */
+export interface ToolboxWorkspace {
+  path: string;
+  user: ToolboxUser;
+  gitCommonDir?: string;
+  env?: Record<string, string>;
+}
+
 /** The toolbox runs one command as the workspace's owner (what it writes stays theirs).
- *  As root it keeps only what scripts/secrets.sh needs to hand each service its copy. */
-export function toolboxRun(t: Topology, workspace: string, user: ToolboxUser, cmd: string[]): string[] {
-  const caps = user.uid === 0 ? ["--cap-add", "CHOWN", "--cap-add", "DAC_OVERRIDE", "--cap-add", "FOWNER"] : [];
+ *  As root it keeps only what scripts/secrets.sh needs to hand each service its copy.
+ *  It shares the engine's network namespace, as a client on the engine's machine would:
+ *  dockerd answers on 127.0.0.1:2375 and the api's published port (127.0.0.1 by design)
+ *  is reachable, so workflow checks call it directly instead of through docker exec. */
+export function toolboxRun(t: Topology, ws: ToolboxWorkspace, cmd: string[], opts: { stdin?: boolean } = {}): string[] {
+  const caps = ws.user.uid === 0 ? ["--cap-add", "CHOWN", "--cap-add", "DAC_OVERRIDE", "--cap-add", "FOWNER"] : [];
+  const git = ws.gitCommonDir && !ws.gitCommonDir.startsWith(`${ws.path}/`) ? ["-v", `${ws.gitCommonDir}:${ws.gitCommonDir}:ro`] : [];
+  const env = Object.entries(ws.env ?? {}).flatMap(([k, v]) => ["-e", `${k}=${v}`]);
   return [
-    "run", "--rm", "--name", t.toolbox, ...label(t),
-    "--network", t.network,
-    "--user", `${user.uid}:${user.gid}`,
+    "run", "--rm", ...(opts.stdin ? ["-i"] : []), "--name", t.toolbox, ...label(t),
+    "--network", `container:${t.engine}`,
+    "--user", `${ws.user.uid}:${ws.user.gid}`,
     "--cap-drop", "ALL", ...caps, "--security-opt", "no-new-privileges:true",
     "--read-only", "--tmpfs", "/tmp:mode=1777,exec", "-e", "HOME=/tmp",
-    "-e", `DOCKER_HOST=${ENGINE_HOST}`,
-    "-v", `${workspace}:${workspace}`, "-w", workspace,
+    "-e", `DOCKER_HOST=${ENGINE_HOST}`, ...env,
+    "-v", `${ws.path}:${ws.path}`, ...git, "-w", ws.path,
     t.images.toolbox, ...cmd,
   ];
 }

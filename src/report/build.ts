@@ -11,7 +11,7 @@ export interface ReportInput {
   phases?: PhaseTiming[];
   composeFiles: string[];
   project?: string;
-  extra?: Partial<Pick<Report, "toolVersions" | "images" | "matrix">>;
+  extra?: Partial<Pick<Report, "toolVersions" | "images" | "matrix" | "environment">>;
   /** Each service's line in the compose file, for the results that carry no location. */
   serviceLocations?: Record<string, Location>;
 }

@@ -7,6 +7,7 @@
 import { createHash } from "node:crypto";
 import type { CheckResult, Report } from "../types.ts";
 import { badge, failuresTable, serviceLink, serviceSection, waiversTable } from "./html-checks.ts";
+import { describeEngine } from "./environment.ts";
 import { dotted, esc, serviceKey } from "./html-escape.ts";
 import { FILTER_SCRIPT, filterForm } from "./html-filter.ts";
 import { CSS } from "./html-style.ts";
@@ -50,7 +51,7 @@ export function renderHtml(r: Report): string {
 <title>apex ${esc(r.command)}: ${esc(r.status)}</title><style>${CSS}</style></head>
 <body>
 <header><h1>apex ${esc(r.command)} ${badge(r.status)}</h1>
-<div class="muted">${esc(dotted([r.project && `project ${r.project}`, commit, r.startedAt, versions]))}</div>
+<div class="muted">${esc(dotted([r.project && `project ${r.project}`, commit, r.environment && describeEngine(r.environment.engine), r.startedAt, versions]))}</div>
 <nav aria-label="services">Services: ${services.map(serviceLink).join(" ")}</nav></header>
 <main>
 <section id="summary"><h2>Summary</h2><div class="cards">

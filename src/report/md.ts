@@ -2,6 +2,7 @@
 // their reasons, then skips; passes are folded away. Always fits a PR comment: long
 // tables are cut with a "… N more in report.html" line (md-fit.ts).
 import type { CheckResult, Location, Report } from "../types.ts";
+import { describeEngine } from "./environment.ts";
 import { locationOf } from "./location.ts";
 import { clipText, fitBlocks, type Block, type TableBlock } from "./md-fit.ts";
 
@@ -31,11 +32,12 @@ export function renderMarkdown(report: Report): string {
   const by = (s: CheckResult["status"]) => report.checks.filter((c) => c.status === s);
   const { pass, fail, skip, waived } = report.summary;
   const commit = report.git?.commit ? ` — commit \`${report.git.commit.slice(0, 12)}\`${report.git.dirty ? " (dirty)" : ""}` : "";
+  const engine = report.environment ? ` — ${describeEngine(report.environment.engine)}` : "";
   const blocks: Block[] = [
     [
       clipText(`# apex ${report.command}: ${report.status === "pass" ? "✅ pass" : "❌ fail"}`, LINE_MAX),
       "",
-      clipText(`${fail} failed · ${waived} waived · ${skip} skipped · ${pass} passed — compose: ${report.composeFiles.map((f) => `\`${f}\``).join(", ") || "—"}${commit}`, LINE_MAX),
+      clipText(`${fail} failed · ${waived} waived · ${skip} skipped · ${pass} passed — compose: ${report.composeFiles.map((f) => `\`${f}\``).join(", ") || "—"}${commit}${engine}`, LINE_MAX),
       "",
     ],
   ];

@@ -1,0 +1,24 @@
+// The engine a report says it verified on, from the variables the runners set.
+import { describe, expect, it } from "vitest";
+import { UsageError } from "../errors.ts";
+import { describeEngine, engineEnvironment, engineVariables } from "./environment.ts";
+
+describe("report environment.engine", () => {
+  it("a verify started on a Docker host says host, without privileges", () => {
+    expect(engineEnvironment({})).toEqual({ topology: "host" });
+    expect(describeEngine({ topology: "host" })).toBe("host Docker engine");
+  });
+
+  it("round-trips what a runner hands the inner verify", () => {
+    for (const e of [{ topology: "hermetic", privileges: "measured-set" }, { topology: "dagger", privileges: "privileged" }] as const)
+      expect(engineEnvironment(engineVariables(e))).toEqual(e);
+    expect(describeEngine({ topology: "hermetic", privileges: "measured-set" })).toBe("hermetic engine, measured-set privileges");
+  });
+
+  it("a value it does not know is a usage error naming the variable", () => {
+    expect(() => engineEnvironment({ APEX_ENGINE_TOPOLOGY: "kubernetes" })).toThrow(UsageError);
+    expect(() => engineEnvironment({ APEX_ENGINE_TOPOLOGY: "kubernetes" })).toThrow(/APEX_ENGINE_TOPOLOGY=kubernetes is none of host, hermetic, dagger/);
+    expect(() => engineEnvironment({ APEX_ENGINE_TOPOLOGY: "hermetic", APEX_ENGINE_PRIVILEGES: "root" })).toThrow(/APEX_ENGINE_PRIVILEGES=root/);
+    expect(() => engineEnvironment({ APEX_ENGINE_PRIVILEGES: "privileged" })).toThrow(/applies to an engine container/);
+  });
+});
