@@ -4,11 +4,11 @@
 // passed, only digests handed over from the push, and only images whose local copy is the one
 // verify saw: the same gate and the same signing as `apex release --sign-key`.
 import { readFileSync } from "node:fs";
-import { EXIT_FAIL, EXIT_PASS, UsageError } from "../errors.ts";
+import { EXIT_FAIL, EXIT_PASS } from "../errors.ts";
 import { readReport } from "../report/validate.ts";
 import { loadResolvedCompose } from "../sources/compose.ts";
-import { changedSinceVerify, gate, releaseImages } from "../release/images.ts";
-import { imageId } from "../release/publish.ts";
+import { gate, releaseImages } from "../release/images.ts";
+import { changedLocally } from "../release/publish.ts";
 import { parsePublished, signingKey, toSign } from "../release/attest/published.ts";
 import { registryOf, withRegistryLogin } from "../release/attest/registry-login.ts";
 import { signRelease, type Signed } from "../release/attest/sign-release.ts";
@@ -36,14 +36,8 @@ export async function attestPublished(o: AttestOptions): Promise<AttestOutcome> 
   const open = gate({ report, exitCode: report.status === "pass" ? 0 : 1 });
   if (!open.ok) return { exitCode: EXIT_FAIL, signed: [], reason: `${open.reason}: nothing signed` };
 
-  const ids = new Map<string, string>();
-  for (const p of published) {
-    const image = images.find((i) => i.name === p.name)!.image;
-    const id = await imageId(image);
-    if (!id) throw new UsageError(`image ${image} not found locally: its files make the SBOM (load the pushed images first)`);
-    ids.set(image, id);
-  }
-  const changed = changedSinceVerify(report.images, ids);
+  const signing = published.map((p) => images.find((i) => i.name === p.name)!.image);
+  const changed = await changedLocally(report, signing, ": its files make the SBOM (load the pushed images first)");
   if (changed.length) return { exitCode: EXIT_FAIL, signed: [], reason: `changed since verify: ${changed.join(", ")}: nothing signed` };
 
   const started = performance.now();

@@ -3,12 +3,12 @@
 // Nothing is pushed when verify fails, or when an image changed since verify saw it.
 import { readFileSync } from "node:fs";
 import { dirname, join } from "node:path";
-import { EXIT_FAIL, EXIT_PASS, UsageError } from "../errors.ts";
+import { EXIT_FAIL, EXIT_PASS } from "../errors.ts";
 import type { Format } from "../cli.ts";
 import { readReport } from "../report/validate.ts";
 import { loadResolvedCompose } from "../sources/compose.ts";
-import { changedSinceVerify, checkTarget, gate, releaseImages } from "../release/images.ts";
-import { imageId, publish, REPORT_NAME, type Published } from "../release/publish.ts";
+import { checkTarget, gate, releaseImages } from "../release/images.ts";
+import { changedLocally, publish, REPORT_NAME, type Published } from "../release/publish.ts";
 import type { Report } from "../types.ts";
 import { signRelease, type Signed } from "../release/attest/sign-release.ts";
 import { signingKey, toSign } from "../release/attest/published.ts";
@@ -77,13 +77,7 @@ export async function release(opts: ReleaseOptions): Promise<ReleaseOutcome> {
   const open = gate(verified);
   if (!open.ok) return { exitCode: EXIT_FAIL, published: [], signed: [], reason: `${open.reason}: nothing pushed, nothing signed` };
 
-  const ids = new Map<string, string>();
-  for (const i of images) {
-    const id = await imageId(i.image);
-    if (!id) throw new UsageError(`image ${i.image} not found locally (build it, or run without --skip-verify-from)`);
-    ids.set(i.image, id);
-  }
-  const changed = changedSinceVerify(verified.report.images, ids);
+  const changed = await changedLocally(verified.report, images.map((i) => i.image), " (build it, or run without --skip-verify-from)");
   if (changed.length) return { exitCode: EXIT_FAIL, published: [], signed: [], reason: `changed since verify: ${changed.join(", ")}: nothing pushed` };
 
   const published = await publish({

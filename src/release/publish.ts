@@ -2,7 +2,9 @@
 // Every push is followed by reading the digest docker recorded for it (RepoDigests), so
 // the printed references are content addresses: repo@sha256:...
 import { docker, mustSucceed } from "../docker.ts";
-import type { LocalImage } from "./images.ts";
+import { UsageError } from "../errors.ts";
+import type { Report } from "../types.ts";
+import { changedSinceVerify, type LocalImage } from "./images.ts";
 
 export interface Published {
   name: string;
@@ -23,6 +25,18 @@ export const REPORT_LABELS: Record<string, string> = {
 export async function imageId(image: string): Promise<string | undefined> {
   const r = await docker(["image", "inspect", "--format", "{{.Id}}", image]);
   return r.exitCode === 0 ? r.stdout.trim() : undefined;
+}
+
+/** The images that are not what verify saw: each one's local id against the report's. A
+ *  missing image is a usage error ending with `hint` (what the caller should do). */
+export async function changedLocally(report: Report, images: string[], hint: string): Promise<string[]> {
+  const ids = new Map<string, string>();
+  for (const image of images) {
+    const id = await imageId(image);
+    if (!id) throw new UsageError(`image ${image} not found locally${hint}`);
+    ids.set(image, id);
+  }
+  return changedSinceVerify(report.images, ids);
 }
 
 /** The digest reference docker recorded for `repo` after a push or pull. */
