@@ -34,7 +34,7 @@ describe("manage on the real stack", () => {
     const v = lastJson(r.stdout).verification;
     expect(v.status).toBe("passed");
     expect(v.steps.map((x: { name: string; status: string }) => `${x.name}:${x.status}`)).toEqual([
-      "sha256:passed", "toc:passed", "read:passed", "scratch_restore:passed", "compare:passed", "drop_scratch:passed",
+      "sha256:passed", "toc:passed", "scratch_restore:passed", "compare:passed", "drop_scratch:passed",
     ]);
     const m = JSON.parse((await s.inBackup(`cat ${DIR}/$1/manifest.json`, intact)).stdout);
     expect(m.verification.status).toBe("passed");
@@ -61,7 +61,7 @@ describe("manage on the real stack", () => {
     expect(r.stderr).toMatch(/sha256 FAILED/);
   });
 
-  it("a truncated dump whose checksums were forged still fails --verify (full read)", async () => {
+  it("a truncated dump whose checksums were forged still fails --verify (the scratch restore reads it all)", async () => {
     const id = lastJson((await s.manage(["backup", "--json"])).stdout).id;
     const forge = [
       `cd ${DIR}/$1 && old=$(sha256sum apex.dump | cut -d' ' -f1) && n=$(stat -c %s apex.dump)`,
@@ -73,7 +73,7 @@ describe("manage on the real stack", () => {
     expect(r.exitCode).toBe(1);
     const steps = lastJson(r.stdout).verification.steps as Array<{ name: string; status: string }>;
     expect(steps.find((x) => x.name === "sha256")?.status).toBe("passed");
-    expect(steps.find((x) => x.status === "failed")?.name).toMatch(/^(toc|read)$/);
+    expect(steps.find((x) => x.status === "failed")?.name).toMatch(/^(toc|scratch_restore)$/);
   });
 
   it("restore onto an existing database without --force is refused and the data is untouched", async () => {
@@ -114,6 +114,63 @@ describe("manage on the real stack", () => {
     expect(after.filter((e) => e.startsWith(".partial-"))).toEqual([]);
     expect(after.filter((e) => !e.startsWith("."))).toEqual(before);
     await s.up(["postgres"]);
+  });
+});
+
+describe("manage backup --verify killed mid-stream", () => {
+  const s = testStack("apex-manage-stream");
+  /** Waits until the dump's data streams into the scratch restore (its own progress mark). */
+  const midStream = async () => {
+    for (let i = 0; i < 240; i++) {
+      const r = await s.inBackup(`ls ${DIR}/.partial-*/.scratch-*/streaming 2>/dev/null | head -n 1`);
+      if (r.stdout.trim()) return;
+      await new Promise((res) => setTimeout(res, 250));
+    }
+    throw new Error("the backup never reached the streamed restore");
+  };
+  /** pids of the container's processes named NAME (bash only: the image has no test tools). */
+  const kill = (name: string, signal: string) =>
+    s.inBackup(`for p in /proc/[0-9]*; do [ "$(cat $p/comm 2>/dev/null)" = "$1" ] && kill -${signal} \${p#/proc/}; done; true`, name);
+  const leftovers = async () => {
+    const ps = await s.inBackup(`for p in /proc/[0-9]*; do c=$(cat $p/comm 2>/dev/null); case $c in pg_dump|pg_restore|postgres|tee|psql) echo $c;; esac; done; true`);
+    return { entries: await entries(s), processes: ps.stdout.split("\n").filter(Boolean) };
+  };
+  const settled = async () => {
+    for (let i = 0; i < 40; i++) {
+      const l = await leftovers();
+      if (l.entries.length === 0 && l.processes.length === 0) return l;
+      await new Promise((res) => setTimeout(res, 250));
+    }
+    return leftovers();
+  };
+
+  beforeAll(async () => {
+    await s.up(["postgres", "logical_backup"]);
+    // enough rows that the stream surely still runs when it is killed
+    await s.psql("CREATE TABLE app.fault_stream AS SELECT g, md5(g::text) || md5((g * 7)::text) AS v FROM generate_series(1, 2000000) g");
+  });
+  afterAll(() => s.down());
+
+  it("the scratch restore killed: verification fails, and no backup, partial or scratch cluster remains", async () => {
+    const backup = s.manage(["backup", "--type=full", "--verify", "--json"]);
+    await midStream();
+    expect((await kill("pg_restore", "KILL")).exitCode).toBe(0);
+    const r = await backup;
+    expect(r.exitCode).toBe(1);
+    expect(r.stderr).toMatch(/verification of backup apex-\S+ failed at restore: .*the backup was discarded/);
+    expect(lastJson(r.stdout)).toMatchObject({ verification: "failed" });
+    expect(await settled()).toEqual({ entries: [], processes: [] });
+  });
+
+  it("apex-backup itself killed (SIGKILL, no trap runs): its guard stops the stream and removes everything", async () => {
+    const backup = s.manage(["backup", "--type=full", "--verify"]);
+    await midStream();
+    // the run, not the schedule (PID 1, the same script): matched by its arguments
+    const run = await s.inBackup(`for p in /proc/[0-9]*; do [ "\${p#/proc/}" != 1 ] && tr '\\0' ' ' <$p/cmdline 2>/dev/null | grep -q 'apex-backup backup --type' && kill -KILL \${p#/proc/} && echo killed; done; true`);
+    expect(run.stdout).toMatch(/killed/);
+    const r = await backup;
+    expect(r.exitCode).not.toBe(0);
+    expect(await settled()).toEqual({ entries: [], processes: [] });
   });
 });
 

@@ -12,7 +12,7 @@ export const backupRoundtrip: Workflow = {
     refs: ["pgBackRest verify", "WAL-G backup-push --verify", "Barman verify-backup"],
     remediation:
       "Run `scripts/manage backup --type=full --verify` and read the failed step in the manifest's verification; a hardened container must still write /var/lib/postgresql/backups and reach postgres:5432.",
-    description: "manage backup --verify (sha256, pg_restore --list, full read, scratch restore + compare), then manage restore --into a new database --verify.",
+    description: "manage backup --verify (the dump streamed into a scratch restore in one pass, table of contents, compare), then manage restore --into a new database --verify.",
   },
   async run(ctx) {
     const b = await ctx.manage(["backup", "--type=full", "--verify"]);

@@ -1,6 +1,42 @@
 # shellcheck shell=bash
-# `backup` and `verify`: the dump, its manifest, and the verification ladder
-# (sha256 -> pg_restore --list -> pg_restore -f /dev/null -> scratch restore + compare).
+# `backup` and `verify`: the dump, its manifest, and the verification ladder.
+#
+# backup --verify does it in one pass: pg_dump's stream goes to the file and, through tee,
+# straight into a restore in a throwaway cluster (scratch.sh), while the snapshot's row
+# counts and checksums are taken beside it. The backup is renamed into place only once the
+# restored database compared equal to them; a backup whose verification failed is deleted.
+# verify <id> runs the ladder on a finished file: sha256 -> pg_restore --list -> scratch
+# restore -> compare.
+
+# A run killed by SIGKILL (the OOM killer, kill -9) runs no trap. The guard, in a session of
+# its own, outlives it: once the run is gone it stops what the run left running (the dump's
+# pipeline, the scratch server) and removes the partial backup and its scratch cluster.
+start_guard() { # PARTIAL_DIR
+  local run=$$ part=$1
+  setsid bash -c '
+    run=$1 part=$2
+    while kill -0 "$run" 2>/dev/null; do sleep 0.2; done
+    kill -KILL -- "-$run" 2>/dev/null
+    for d in "$part"/.scratch-*; do [ -d "$d/data" ] && pg_ctl -D "$d/data" -m immediate stop; done
+    rm -rf -- "$part"' apex-backup-guard "$run" "$part" </dev/null >/dev/null 2>&1 {LOCK_FD}>&- &
+}
+
+# The run's process group, so that cleanup and the guard reach every process it started.
+own_process_group() {
+  [[ $(ps -o pgid= -p $$ | tr -d ' ') == "$$" ]] || exec setsid "$0" "${ORIGINAL_ARGS[@]}"
+  OWN_GROUP=1
+}
+
+# Leftovers of runs that are over (their lock is free): never one still in progress.
+partial_sweep() {
+  local d
+  for d in "$BACKUP_DIR"/.partial-*; do
+    [[ -d $d ]] || continue
+    if [[ -e $d/.lock ]]; then flock -n "$d/.lock" true 2>/dev/null && rm -rf -- "$d"
+    else find "$d" -maxdepth 0 -mmin +1440 -exec rm -rf {} + 2>/dev/null; fi
+  done
+  return 0
+}
 
 cmd_backup() {
   local verify=0 label="" type=full
@@ -12,9 +48,11 @@ cmd_backup() {
       die_usage "--type=$type refused: a logical dump (pg_dump) always copies the whole database, there is no differential or incremental logical dump; use --type=full (incrementals need physical backups with WAL archiving, e.g. pgBackRest)" ;;
     *) die_usage "unknown --type \"$type\": the only type is full" ;;
   esac
+  own_process_group
   setup_conn
   ensure_dir
   arm_cleanup
+  partial_sweep
   local started id part final t0
   started=$(iso_now); t0=$(now_ms)
   id="apex-$(date -u +%Y%m%dT%H%M%SZ)-$(rand4)"
@@ -22,7 +60,9 @@ cmd_backup() {
   # written under a temporary name: a half-written backup must never look finished
   mkdir "$part" || die "cannot create $part"
   CLEANUP_DIRS+=("$part")
-  log "==> backup $id of database $DB ($PGHOST:$PGPORT)"
+  exec {LOCK_FD}>"$part/.lock" && flock -n "$LOCK_FD" || die "cannot lock $part"
+  start_guard "$part"
+  log "==> backup $id of database $DB ($PGHOST:$PGPORT)$([[ $verify -eq 1 ]] && echo ", verified in the same pass")"
 
   # The database's own ACL is not in a dump made without --create: keep it in the manifest,
   # so that a restore gives the database back its CONNECT/CREATE/TEMP grants.
@@ -30,6 +70,12 @@ cmd_backup() {
   info=$(q -F '|' -d "$(cs "$DB")" -c "SELECT pg_catalog.current_setting('server_version'), pg_catalog.current_setting('server_version_num'), pg_catalog.pg_get_userbyid(datdba), pg_catalog.pg_database_size(datname), coalesce(datacl::pg_catalog.text, '') FROM pg_catalog.pg_database WHERE datname = pg_catalog.current_database()" 2>&1) ||
     die "cannot read database $DB: $(err_summary "$info")"
   IFS='|' read -r version version_num owner db_bytes db_acl <<<"$info"
+
+  # roles and their memberships, without the password hashes (nobody's secret is in a
+  # backup); first, because the scratch restore needs the roles before the stream starts
+  log "==> pg_dumpall --globals-only --no-role-passwords"
+  local out
+  out=$(pg_dumpall --globals-only --no-role-passwords -l "$(cs "$DB")" -f "$part/globals.sql" 2>&1) || die "backup failed while dumping globals: $(err_summary "$out")"
 
   # Hold one snapshot open: the dump and the row counts/checksums both read exactly it.
   coproc SNAP { exec psql -X -q -At -v ON_ERROR_STOP=1 -d "$(cs "$DB")" 2>&1; }
@@ -41,25 +87,59 @@ cmd_backup() {
 
   log "==> counting rows and checksumming tables in the snapshot (in parallel with the dump)"
   local stats_err="$part/.stats.err"
-  table_stats "$(cs "$DB")" "$snap" >"$part/tables.tsv" 2>"$stats_err" &
+  table_stats "$(cs "$DB")" "$snap" "$CHECKSUMS" >"$part/tables.tsv" 2>"$stats_err" &
   local stats_pid=$!
 
-  log "==> pg_dump -Fc $DB"
-  local out rc=0
-  out=$(pg_dump -Fc --verbose --snapshot="$snap" -d "$(cs "$DB")" -f "$part/$DB.dump" 2>&1 |
-    tee >(grep --line-buffered -E 'dumping contents|error' | sed -u 's/^/    /' >&2)) || rc=$?
+  # verification, step by step: "name status ms detail" lines, for the manifest
+  local steps="" vfailed=0 vdetail="" exts="" ts
+  vstep() { # NAME RC MS DETAIL
+    local st=passed; [[ $2 -eq 0 ]] || { st=failed; vfailed=1; vdetail="$1: $4"; }
+    steps+="${steps:+, }{\"name\": \"$1\", \"status\": \"$st\", \"ms\": $3, \"detail\": $(json_str "$4")}"
+    if [[ $st == passed ]]; then log "    $1 ok: $4"; else log "    $1 FAILED: $4"; fi
+  }
+  if [[ $verify -eq 1 ]]; then
+    ts=$(now_ms); STEP_DETAIL=""
+    log "==> scratch cluster for the restore"
+    local rc=0
+    if ! scratch_start "$part"; then rc=1
+    elif ! out=$(scratch_roles "$part/globals.sql" 2>&1); then rc=1; STEP_DETAIL="cannot create the dump's roles: $(err_summary "$out")"
+    elif ! exts=$(live_extensions "$(cs "$DB")" 2>&1); then rc=1; STEP_DETAIL="cannot list the extensions of $DB: $(err_summary "$exts")"
+    elif ! scratch_prepare_extensions "$exts"; then rc=1; fi
+    [[ $rc -eq 0 ]] && STEP_DETAIL="initdb, $(wc -l <<<"${exts:-}" | tr -d ' ') extension(s) and the dump's roles made by its own superuser"
+    vstep scratch_start "$rc" $(($(now_ms) - ts)) "$STEP_DETAIL"
+    [[ $rc -eq 0 ]] || die "backup not made: the scratch cluster for its verification could not be prepared: $STEP_DETAIL"
+  fi
+
+  log "==> pg_dump -Fc $DB$([[ $verify -eq 1 ]] && echo " | tee $DB.dump | restore into the scratch cluster")"
+  local dump_err="$part/.dump.err" rc=0
+  ts=$(now_ms)
+  if [[ $verify -eq 1 ]]; then
+    # In the background, so that SIGTERM is handled at once (bash runs a trap only between
+    # foreground commands); tee stops on the first failure of either side (SIGPIPE).
+    (
+      set +e
+      pg_dump -Fc --verbose --snapshot="$snap" -d "$(cs "$DB")" 2> >(dump_progress "$dump_err") |
+        tee "$part/$DB.dump" 2>"$part/.tee.err" | scratch_load -
+      printf '%s\n' "${PIPESTATUS[*]}" >"$part/.stream.rc"
+    ) &
+    wait $! || true
+    local prc; read -r -a prc <"$part/.stream.rc"
+    # a restore that failed stops the dump too (SIGPIPE, 141): that is the verification's
+    # failure, not the dump's
+    [[ ${prc[1]} -eq 0 || ${prc[1]} -eq 141 ]] || die "backup failed while writing $DB.dump: $(err_summary "$(cat "$part/.tee.err")")"
+    if [[ ${prc[0]} -ne 0 ]] && ! [[ ${prc[0]} -eq 141 && ${prc[2]} -ne 0 ]]; then rc=${prc[0]}; fi
+    if [[ $rc -eq 0 ]]; then vstep restore "${prc[2]}" $(($(now_ms) - ts)) "$(cat "$SCRATCH_DIR/restore.detail" 2>/dev/null || echo "the restore stopped (exit ${prc[2]}) without a word")"; fi
+  else
+    pg_dump -Fc --verbose --snapshot="$snap" -d "$(cs "$DB")" -f "$part/$DB.dump" 2> >(dump_progress "$dump_err") || rc=$?
+  fi
   local stats_rc=0
   wait "$stats_pid" || stats_rc=$?
-  [[ $rc -eq 0 ]] || die "backup failed while dumping $DB (pg_dump exit $rc): $(err_summary "$out")"
+  if [[ $rc -ne 0 ]]; then sleep 0.2; die "backup failed while dumping $DB (pg_dump exit $rc): $(err_summary "$(cat "$dump_err" 2>/dev/null)")"; fi
   [[ $stats_rc -eq 0 ]] || die "backup failed while counting rows (exit $stats_rc): $(err_summary "$(cat "$stats_err" 2>/dev/null)")"
-  rm -f "$stats_err"
+  rm -f "$stats_err" "$dump_err" "$part/.stream.rc" "$part/.tee.err"
   printf 'COMMIT;\n\\q\n' >&"${SNAP[1]}" 2>/dev/null || true
   wait "$SNAP_PID" 2>/dev/null || true
   SNAP_PID=""
-
-  # roles and their memberships, without the password hashes (nobody's secret is in a backup)
-  log "==> pg_dumpall --globals-only --no-role-passwords"
-  out=$(pg_dumpall --globals-only --no-role-passwords -l "$(cs "$DB")" -f "$part/globals.sql" 2>&1) || die "backup failed while dumping globals: $(err_summary "$out")"
 
   log "==> sha256 + manifest"
   out=$(cd "$part" && sha256sum "$DB.dump" globals.sql tables.tsv 2>&1 >SHA256SUMS) || die "could not write SHA256SUMS: $out"
@@ -76,10 +156,39 @@ cmd_backup() {
       printf "%s\n    {\"name\": \"%s\", \"rows\": %s, \"checksum\": \"%s\"}", (NR > 1 ? "," : ""), n, $2, $3 }' "$part/tables.tsv")
   rows=$(awk -F'\t' '{ s += $2 } END { printf "%d", s }' "$part/tables.tsv")
   ntables=$(wc -l <"$part/tables.tsv")
+
+  if [[ $verify -eq 1 && $vfailed -eq 0 ]]; then
+    # the file on disk is the stream that was restored, and names the extensions made for it
+    ts=$(now_ms)
+    local dumped; dumped=$(dump_extensions "$part/$DB.dump" 2>&1)
+    if [[ $dumped == "$exts" ]]; then vstep toc 0 $(($(now_ms) - ts)) "the file's table of contents reads, and names the $(wc -l <<<"${exts:-}" | tr -d ' ') extension(s) made for the restore"
+    else vstep toc 1 $(($(now_ms) - ts)) "the dump names the extensions [$(tr '\t\n' ': ' <<<"$dumped")], the scratch cluster was given [$(tr '\t\n' ': ' <<<"$exts")]"; fi
+  fi
+  if [[ $verify -eq 1 && $vfailed -eq 0 ]]; then
+    ts=$(now_ms)
+    local crc=0; compare_stats "$part" "$(scratch_cs)" "the scratch database" "$CHECKSUMS" || crc=1
+    vstep compare "$crc" $(($(now_ms) - ts)) "$STEP_DETAIL"
+  fi
+  if [[ $verify -eq 1 ]]; then
+    ts=$(now_ms); scratch_remove
+    vstep drop_scratch 0 $(($(now_ms) - ts)) "scratch cluster stopped and removed"
+  fi
+  local vjson=null vstatus=null
+  if [[ $verify -eq 1 ]]; then
+    vstatus=$([[ $vfailed -eq 0 ]] && echo '"passed"' || echo '"failed"')
+    vjson="{\"status\": $vstatus, \"at\": \"$(iso_now)\", \"mode\": \"streamed\", \"steps\": [$steps]}"
+    if [[ $vfailed -eq 1 ]]; then
+      # a backup that did not restore equal is not kept: nothing may look finished but unproven
+      printf '{"ok": false, "id": "%s", "error": %s, "verification": "failed", "steps": [%s]}\n' "$id" \
+        "$(json_str "verification of backup $id failed at $vdetail; the backup was discarded")" "$steps"
+      log "error: verification of backup $id failed at $vdetail; the backup was discarded"
+      exit 1
+    fi
+  fi
   local manifest
   manifest=$(cat <<EOF
 {
-  "format": "apex-backup/1",
+  "format": "apex-backup/2",
   "id": "$id",
   "type": "full",
   "database": "$DB",
@@ -93,6 +202,7 @@ cmd_backup() {
   "serverVersionNum": $version_num,
   "pgDump": "$(pg_dump --version)",
   "snapshot": "$snap",
+  "checksums": "$CHECKSUMS",
   "databaseBytes": $db_bytes,
   "bytes": $total,
   "files": [$files
@@ -100,24 +210,25 @@ cmd_backup() {
   "totals": {"tables": $ntables, "rows": $rows},
   "tables": [$tables
   ],
-  "verification": null
+  "verification": $vjson
 }
 EOF
   )
   printf '%s\n' "$manifest" >"$part/manifest.json" || die "could not write the manifest (backups volume full?)"
+  rm -f "$part/.lock"
   sync "$part"/* "$part" 2>/dev/null || die "could not flush the backup to disk (backups volume full?)"
   mv -T "$part" "$final" || die "could not move $part to $final"
   CLEANUP_DIRS=()
   sync "$BACKUP_DIR" 2>/dev/null || true
-  log "==> finished $id: $total bytes, $ntables tables, $rows rows in $(($(now_ms) - t0)) ms"
+  log "==> finished $id: $total bytes, $ntables tables, $rows rows in $(($(now_ms) - t0)) ms$([[ $verify -eq 1 ]] && echo ", verified")"
+  printf '{"ok": true, "id": "%s", "path": "%s", "bytes": %s, "tables": %s, "rows": %s, "durationMs": %s, "verification": %s}\n' \
+    "$id" "$final" "$total" "$ntables" "$rows" "$(($(now_ms) - t0))" "$vstatus"
+}
 
-  local vstatus=null
-  if [[ $verify -eq 1 ]]; then
-    verify_dir "$final" && vstatus='"passed"' || vstatus='"failed"'
-  fi
-  printf '{"ok": %s, "id": "%s", "path": "%s", "bytes": %s, "tables": %s, "rows": %s, "durationMs": %s, "verification": %s}\n' \
-    "$([[ $vstatus == '"failed"' ]] && echo false || echo true)" "$id" "$final" "$total" "$ntables" "$rows" "$(($(now_ms) - t0))" "$vstatus"
-  [[ $vstatus != '"failed"' ]]
+# pg_dump --verbose on stderr: the "dumping contents" lines as progress, everything kept
+# in FILE for the error message.
+dump_progress() { # FILE
+  tee "$1" | grep --line-buffered -E 'dumping contents|error' | sed -u 's/^/    /' >&2 || true
 }
 
 cmd_verify() {
@@ -145,9 +256,11 @@ check_sums() {
 }
 
 # Compare a database's tables with the manifest's (tables.tsv, covered by the sha256 step).
-compare_stats() { # DIR CONNINFO WHAT
-  local dir=$1 conn=$2 what=$3 actual out
-  actual=$(table_stats "$conn" 2>&1) || { STEP_DETAIL="could not count rows in $what: $(err_summary "$actual")"; return 1; }
+compare_stats() { # DIR CONNINFO WHAT [METHOD]
+  local dir=$1 conn=$2 what=$3 method=${4:-} actual out
+  # the manifest's own method (older backups: md5)
+  [[ -n $method ]] || method=$(manifest_field "$dir" checksums); method=${method:-md5}
+  actual=$(table_stats "$conn" "" "$method" 2>&1) || { STEP_DETAIL="could not count rows in $what: $(err_summary "$actual")"; return 1; }
   if ! out=$(diff <(cat "$dir/tables.tsv") <(printf '%s\n' "$actual")); then
     STEP_DETAIL="differs from the manifest: $(grep -E '^[<>]' <<<"$out" | head -n 6 | tr '\t\n' ' |')"
     return 1
@@ -155,13 +268,15 @@ compare_stats() { # DIR CONNINFO WHAT
   STEP_DETAIL="$(wc -l <"$dir/tables.tsv") tables: row counts and checksums identical"
 }
 
-# Run the ladder, cheapest first; stop at the first failure. Sets VERIFY_JSON; records it.
+# Run the ladder on a finished backup, cheapest first; stop at the first failure. Sets
+# VERIFY_JSON; records it. (No separate `pg_restore -f /dev/null` rung: the scratch restore
+# reads and decompresses every entry anyway.)
 verify_dir() {
   local dir=$1 id db dump
   id=$(basename "$dir"); db=$(manifest_field "$dir" database); dump="$dir/$db.dump"
   local steps="" status=passed name t0 rc failed=0
   log "==> verifying $id"
-  for name in sha256 toc read scratch_restore compare drop_scratch; do
+  for name in sha256 toc scratch_restore compare drop_scratch; do
     if [[ $failed -eq 1 && $name != drop_scratch ]]; then
       steps+="${steps:+, }{\"name\": \"$name\", \"status\": \"skipped\"}"
       continue
@@ -172,8 +287,6 @@ verify_dir() {
       sha256) check_sums "$dir" || rc=1 ;;
       toc) STEP_DETAIL=$(pg_restore --list "$dump" 2>&1 >/dev/null) || rc=1
         [[ $rc -eq 1 ]] && STEP_DETAIL=$(err_summary "$STEP_DETAIL") || STEP_DETAIL="$(pg_restore --list "$dump" | grep -vc '^;') entries" ;;
-      read) STEP_DETAIL=$(pg_restore -f /dev/null "$dump" 2>&1) || rc=1
-        [[ $rc -eq 1 ]] && STEP_DETAIL=$(err_summary "$STEP_DETAIL") || STEP_DETAIL="every entry read and decompressed" ;;
       scratch_restore) { scratch_start && scratch_restore "$dump" "$dir/globals.sql"; } || rc=1 ;;
       compare) compare_stats "$dir" "$(scratch_cs)" "the scratch database" || rc=1 ;;
       drop_scratch)

@@ -36,6 +36,8 @@ err_summary() {
 cleanup() {
   local rc=$?
   [[ -n $SNAP_PID ]] && kill "$SNAP_PID" 2>/dev/null || true
+  # a run that leads its own process group (backup) stops everything it started
+  if [[ ${OWN_GROUP:-0} -eq 1 ]]; then trap '' TERM INT; kill -TERM -- "-$$" 2>/dev/null || true; fi
   local d
   for d in "${CLEANUP_DBS[@]}"; do dropdb --if-exists --force --maintenance-db="$(cs "${DB:-apex}")" "$d" >/dev/null 2>&1 || true; done
   [[ -n $SCRATCH_DIR ]] && scratch_remove
@@ -108,21 +110,45 @@ no_arguments() { [[ ${#POSITIONAL[@]} -eq 0 ]] || die_usage "$1: unexpected argu
 valid_db_name() { [[ $1 =~ ^[A-Za-z_][A-Za-z0-9_]{0,62}$ ]]; }
 
 # Per-table row count and content checksum, one "schema.table<TAB>rows<TAB>sum" line each,
-# optionally inside an exported snapshot (the dump's own). The checksum is the sum of a
-# 60-bit slice of md5(row::text): order-independent, so it needs no primary key and no sort,
-# and streams (string_agg of a whole table would hit the 1 GB text limit on big tables).
+# optionally inside an exported snapshot (the dump's own). Order-independent sums, so they
+# need no primary key and no sort, and stream (string_agg of a whole table would hit the
+# 1 GB text limit). Two methods:
+#   hash/1 (manifests with "checksums": "hash/1"): the sum of hash_record_extended(row),
+#     each column hashed by its type's own hash function (equal values hash equal), "h:"
+#     prefixed; a table with a column type that has no extended hash of its own (json,
+#     point, arrays, ...) falls back to md5, "m:" prefixed. About 4x cheaper than md5.
+#   md5 (older manifests): the sum of a 60-bit slice of md5(row::text), unprefixed.
 # Rendering settings are pinned so that row::text is the same in every session.
-table_stats() { # CONNINFO [SNAPSHOT]
-  local conn=$1 snap=${2:-}
+CHECKSUMS=hash/1
+table_stats() { # CONNINFO [SNAPSHOT] [METHOD]
+  local conn=$1 snap=${2:-} method=${3:-$CHECKSUMS}
+  local md5="coalesce(pg_catalog.sum(('x' OPERATOR(pg_catalog.||) pg_catalog.substr(pg_catalog.md5(apex_row_::pg_catalog.text), 1, 15))::pg_catalog.bit(60)::pg_catalog.int8), 0)"
+  local hash="coalesce(pg_catalog.sum(pg_catalog.hash_record_extended(apex_row_, 0)), 0)"
   {
     echo "SET datestyle TO ISO, YMD; SET timezone TO 'UTC'; SET extra_float_digits TO 3;"
     echo "SET bytea_output TO hex; SET intervalstyle TO postgres;"
     echo "BEGIN ISOLATION LEVEL REPEATABLE READ, READ ONLY;"
     [[ -n $snap ]] && echo "SET TRANSACTION SNAPSHOT '$snap';"
+    if [[ $method == md5 ]]; then
+      echo "SELECT pg_catalog.format(\$f\$SELECT %L, pg_catalog.count(*), $md5 FROM %I.%I apex_row_\$f\$, pg_catalog.format('%s.%s', n.nspname, c.relname), n.nspname, c.relname)"
+    else
+      # a column type is hashable here when it (or a domain's base type) is an enum or has a
+      # default hash operator class with an extended hash function of its own
+      echo "SELECT pg_catalog.format(\$f\$SELECT %L, pg_catalog.count(*), %s FROM %I.%I apex_row_\$f\$, pg_catalog.format('%s.%s', n.nspname, c.relname),"
+      echo "  CASE WHEN h.hashable THEN \$h\$'h:' OPERATOR(pg_catalog.||) $hash\$h\$ ELSE \$m\$'m:' OPERATOR(pg_catalog.||) $md5\$m\$ END, n.nspname, c.relname)"
+    fi
     cat <<'SQL'
-SELECT pg_catalog.format('SELECT %L, pg_catalog.count(*), coalesce(pg_catalog.sum((''x'' OPERATOR(pg_catalog.||) pg_catalog.substr(pg_catalog.md5(apex_row_::pg_catalog.text), 1, 15))::pg_catalog.bit(60)::pg_catalog.int8), 0) FROM %I.%I apex_row_',
-              pg_catalog.format('%s.%s', n.nspname, c.relname), n.nspname, c.relname)
 FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
+CROSS JOIN LATERAL (SELECT NOT EXISTS (
+    SELECT 1 FROM pg_catalog.pg_attribute a JOIN pg_catalog.pg_type t ON t.oid = a.atttypid
+    WHERE a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped
+      AND NOT (t.typtype = 'e' OR EXISTS (
+        SELECT 1 FROM pg_catalog.pg_opclass oc
+        JOIN pg_catalog.pg_am am ON am.oid = oc.opcmethod AND am.amname = 'hash'
+        JOIN pg_catalog.pg_amproc ap ON ap.amprocfamily = oc.opcfamily AND ap.amprocnum = 2
+             AND ap.amproclefttype = oc.opcintype AND ap.amprocrighttype = oc.opcintype
+        WHERE oc.opcdefault AND oc.opcintype = CASE WHEN t.typtype = 'd' THEN t.typbasetype ELSE t.oid END))
+  ) AS hashable) h
 WHERE c.relkind = 'r' AND c.relpersistence IN ('p', 'u')
   AND n.nspname NOT IN ('pg_catalog', 'information_schema') AND n.nspname OPERATOR(pg_catalog.!~) '^pg_(toast|temp)'
   -- extension tables are dumped only when registered as configuration tables

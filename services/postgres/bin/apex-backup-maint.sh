@@ -116,7 +116,6 @@ cmd_schedule() {
     if [[ $rc -eq 0 ]]; then printf 'ok %s\n' "$(date -u +%s)" >"$SCHEDULE_LAST"
     else
       local why; why=$(sed -n 's/.*"error": "\([^"]*\)".*/\1/p' "$out" | tail -n 1 | cut -c1-200)
-      grep -q '"verification": "failed"' "$out" && why="the backup's verification failed (apex-backup list; verify <id>)"
       printf 'failed %s %s\n' "$(date -u +%s)" "${why:-exit $rc}" >"$SCHEDULE_LAST"
     fi
     step prune --keep-days "$keep" || true

@@ -21,23 +21,26 @@ scratch_cs() { printf "host='%s' port=5432 dbname='%s' user='%s'" "$SCRATCH_DIR"
 # directory whose server is not running is garbage.
 scratch_sweep() {
   local d
-  for d in "$BACKUP_DIR"/.scratch-*; do
+  for d in "$BACKUP_DIR"/.scratch-* "$BACKUP_DIR"/.partial-*/.scratch-*; do
     [[ -d $d ]] || continue
     pg_ctl -D "$d/data" status >/dev/null 2>&1 && continue
     rm -rf -- "$d"
   done
 }
 
-scratch_start() {
+scratch_start() { # [PARENT_DIR]
   scratch_sweep
-  SCRATCH_DIR=$(mktemp -d "$BACKUP_DIR/.scratch-XXXXXX") || { STEP_DETAIL="cannot create a scratch directory in $BACKUP_DIR"; return 1; }
+  SCRATCH_DIR=$(mktemp -d "${1:-$BACKUP_DIR}/.scratch-XXXXXX") || { STEP_DETAIL="cannot create a scratch directory in ${1:-$BACKUP_DIR}"; return 1; }
   local out
   out=$(initdb -D "$SCRATCH_DIR/data" -U "$SCRATCH_SU" --auth=trust --no-sync --no-instructions \
     -E UTF8 --locale=C.UTF-8 --set huge_pages=off 2>&1) || { STEP_DETAIL="initdb of the scratch cluster failed: $(err_summary "$out")"; return 1; }
+  # wal_level=minimal: the restore runs in one transaction that creates its tables, so their
+  # data and indexes are written without WAL
   out=$(pg_ctl -D "$SCRATCH_DIR/data" -w -t 60 -l "$SCRATCH_DIR/server.log" -o "-c listen_addresses='' \
     -c unix_socket_directories='$SCRATCH_DIR' -c fsync=off -c synchronous_commit=off -c full_page_writes=off \
+    -c wal_level=minimal -c max_wal_senders=0 -c wal_skip_threshold=0 \
     -c shared_buffers=64MB -c max_connections=16 -c max_wal_size=1GB -c dynamic_shared_memory_type=mmap \
-    -c logging_collector=off -c shared_preload_libraries=''" start 2>&1) ||
+    -c logging_collector=off -c shared_preload_libraries='' -c jit=off" start 2>&1) ||
     { STEP_DETAIL="the scratch cluster did not start: $(err_summary "$out$(tail -n 3 "$SCRATCH_DIR/server.log" 2>/dev/null)")"; return 1; }
   out=$(q -d "$(scratch_cs "$SCRATCH_SU" postgres)" \
     -c "CREATE ROLE $SCRATCH_ROLE LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE" \
@@ -62,31 +65,95 @@ scratch_roles() { # GLOBALS_SQL
   [[ -z $sql ]] || q -d "$(scratch_cs "$SCRATCH_SU")" <<<"$sql"
 }
 
-# CREATE EXTENSION lines of the dump, read as data: "name<TAB>schema" for each, and only
-# plain identifiers. Their entries (and their schemas') are left out of the restore list.
-dump_extensions() { # DUMP TOC
-  pg_restore -f - -L <(grep -E '^[0-9]+; [0-9]+ [0-9]+ EXTENSION - ' "$2") "$1" |
-    sed -n 's/^CREATE EXTENSION IF NOT EXISTS \([a-z_][a-z0-9_]*\) WITH SCHEMA \([a-z_][a-z0-9_]*\);$/\1\t\2/p'
+# CREATE EXTENSION lines of a dump, read as data: "name<TAB>schema" for each, and only
+# plain identifiers.
+dump_extensions() { # DUMP
+  pg_restore -f - -L <(pg_restore --list "$1" | grep -E '^[0-9]+; [0-9]+ [0-9]+ EXTENSION - ') "$1" |
+    sed -n 's/^CREATE EXTENSION IF NOT EXISTS \([a-z_][a-z0-9_]*\) WITH SCHEMA \([a-z_][a-z0-9_]*\);$/\1\t\2/p' | grep -v $'^plpgsql\t' | sort || true
 }
 
-# Restore DUMP into the scratch database as the unprivileged role. Sets STEP_DETAIL.
-scratch_restore() { # DUMP GLOBALS_SQL
-  local dump=$1 globals=$2 out toc="$SCRATCH_DIR/toc.list" list="$SCRATCH_DIR/restore.list"
-  out=$(pg_restore --list "$dump" 2>&1 >"$toc") || { STEP_DETAIL=$(err_summary "$out"); return 1; }
-  out=$(scratch_roles "$globals" 2>&1) || { STEP_DETAIL="cannot create the dump's roles: $(err_summary "$out")"; return 1; }
-  local ext schema sql="" skip='^[0-9]+; [0-9]+ [0-9]+ (EXTENSION|COMMENT - EXTENSION) '
+# The extensions of the live database ("name<TAB>schema", as dump_extensions prints them):
+# what a dump of it will name, known before the dump is written.
+live_extensions() { # CONNINFO
+  local out
+  out=$(q -F $'\t' -d "$1" -c "SELECT e.extname, n.nspname FROM pg_catalog.pg_extension e JOIN pg_catalog.pg_namespace n ON n.oid = e.extnamespace WHERE e.extname OPERATOR(pg_catalog.<>) 'plpgsql'") || return 1
+  grep -E $'^[a-z_][a-z0-9_]*\t[a-z_][a-z0-9_]*$' <<<"$out" | sort || true
+}
+
+# The scratch superuser creates the extensions (and their schemas) the restore needs, and
+# lets the restoring role use them. Sets SCRATCH_EXT_SCHEMAS for scratch_filter.
+scratch_extensions() { # "name<TAB>schema" lines
+  local ext schema sql=""
+  SCRATCH_EXT_SCHEMAS=""
   while IFS=$'\t' read -r ext schema; do
     [[ -n $ext ]] || continue
-    [[ $schema == public ]] || { sql+="CREATE SCHEMA IF NOT EXISTS \"$schema\" AUTHORIZATION $SCRATCH_ROLE;"$'\n'; skip+="|^[0-9]+; [0-9]+ [0-9]+ SCHEMA - $schema "; }
+    [[ $schema == public ]] || { sql+="CREATE SCHEMA IF NOT EXISTS \"$schema\" AUTHORIZATION $SCRATCH_ROLE;"$'\n'; SCRATCH_EXT_SCHEMAS+=" $schema"; }
     sql+="CREATE EXTENSION IF NOT EXISTS \"$ext\" WITH SCHEMA \"$schema\";"$'\n'
     sql+="GRANT ALL ON ALL TABLES IN SCHEMA \"$schema\" TO $SCRATCH_ROLE;"$'\n'
     sql+="GRANT ALL ON ALL SEQUENCES IN SCHEMA \"$schema\" TO $SCRATCH_ROLE;"$'\n'
-  done < <(dump_extensions "$dump" "$toc")
-  if [[ -n $sql ]]; then
-    out=$(q -d "$(scratch_cs "$SCRATCH_SU")" <<<"$sql" 2>&1) || { STEP_DETAIL="cannot create the dump's extensions: $(err_summary "$out")"; return 1; }
+  done <<<"$1"
+  [[ -z $sql ]] || q -d "$(scratch_cs "$SCRATCH_SU")" <<<"$sql"
+}
+scratch_prepare_extensions() { # "name<TAB>schema" lines; sets STEP_DETAIL on failure
+  local err="$SCRATCH_DIR/extensions.err"
+  scratch_extensions "$1" 2>"$err" || { STEP_DETAIL="cannot create the dump's extensions: $(err_summary "$(cat "$err")")"; return 1; }
+}
+
+# The restore script (pg_restore -f -) minus the entries the scratch superuser made already:
+# extensions, their comments and their schemas. Only the schema part, before the first data
+# entry, is read here (line by line: bash's read never takes more than a line from a pipe);
+# from there on the stream goes through cat, untouched. A header forged inside a function
+# body can only make lines go missing, and the restore then fails: it never lets an entry
+# through that the scratch superuser would have had to run.
+scratch_filter() { # EXTENSION_SCHEMAS (space separated)
+  local line skip=0 name type
+  while IFS= read -r line || [[ -n $line ]]; do
+    case $line in
+      "-- Data for Name: "*)
+        printf '%s\n' "$line"
+        : >"$SCRATCH_DIR/streaming" # the data is flowing (a progress mark for people and tests)
+        exec cat ;;
+      "-- Name: "*"; Type: "*"; Schema: "*)
+        name=${line#-- Name: }; name=${name%%; Type: *}
+        type=${line#*; Type: }; type=${type%%; Schema: *}
+        skip=0
+        case $type in
+          EXTENSION) skip=1 ;;
+          COMMENT) [[ $name == "EXTENSION "* ]] && skip=1 ;;
+          SCHEMA) [[ " $1 " == *" $name "* ]] && skip=1 ;;
+        esac ;;
+    esac
+    [[ $skip -eq 1 ]] || printf '%s\n' "$line"
+  done
+}
+
+# Restore a custom-format dump (a file, or - for stdin) into the prepared scratch database,
+# as the unprivileged role, in one transaction. Sets STEP_DETAIL, and leaves it in
+# $SCRATCH_DIR/restore.detail for a caller that ran this as a stage of a pipeline.
+scratch_load() { # DUMP_OR_DASH
+  local err="$SCRATCH_DIR/restore.err"
+  local -a rc
+  local errexit=0; [[ $- == *e* ]] && errexit=1
+  set +e
+  local src=(); [[ $1 == - ]] || src=("$1") # no file: pg_restore reads stdin
+  pg_restore --no-owner --no-privileges -f - "${src[@]}" 2>"$err" | scratch_filter "$SCRATCH_EXT_SCHEMAS" |
+    psql -X -q -v ON_ERROR_STOP=1 --single-transaction -d "$(scratch_cs)" >/dev/null 2>>"$err"
+  rc=("${PIPESTATUS[@]}")
+  [[ $errexit -eq 0 ]] || set -e
+  if [[ ${rc[0]} -ne 0 || ${rc[2]} -ne 0 ]]; then
+    STEP_DETAIL="restore into the scratch cluster failed (pg_restore exit ${rc[0]}, psql exit ${rc[2]}): $(err_summary "$(cat "$err" 2>/dev/null)")"
+    printf '%s\n' "$STEP_DETAIL" >"$SCRATCH_DIR/restore.detail" 2>/dev/null
+    return 1
   fi
-  grep -vE "$skip" "$toc" >"$list"
-  out=$(pg_restore --exit-on-error --no-owner --no-privileges -j "$RESTORE_JOBS" -L "$list" -d "$(scratch_cs)" "$dump" 2>&1) ||
-    { STEP_DETAIL=$(err_summary "$out"); return 1; }
-  STEP_DETAIL="restored as $SCRATCH_ROLE (not a superuser) into a throwaway cluster"
+  STEP_DETAIL="restored as $SCRATCH_ROLE (not a superuser) into a throwaway cluster, in one transaction"
+  printf '%s\n' "$STEP_DETAIL" >"$SCRATCH_DIR/restore.detail"
+}
+
+# Restore a finished dump into a fresh scratch cluster. Sets STEP_DETAIL.
+scratch_restore() { # DUMP GLOBALS_SQL
+  local dump=$1 globals=$2 out exts
+  out=$(scratch_roles "$globals" 2>&1) || { STEP_DETAIL="cannot create the dump's roles: $(err_summary "$out")"; return 1; }
+  exts=$(dump_extensions "$dump" 2>&1) || { STEP_DETAIL="cannot read the dump's extensions: $(err_summary "$exts")"; return 1; }
+  scratch_prepare_extensions "$exts" || return 1
+  scratch_load "$dump"
 }

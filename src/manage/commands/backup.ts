@@ -33,6 +33,8 @@ export async function run(t: Target, o: BackupOpts): Promise<number> {
   const args = ["backup", "--type", "full", ...(o.verify ? ["--verify"] : []), ...(o.label ? ["--label", o.label] : [])];
   const r = await remote(t, args);
   const res = r.result ?? {};
+  // a backup whose verification failed was discarded: say why, as every other failure is said
+  if (res.verification === "failed" && typeof res.error === "string") process.stderr.write(`manage: error: ${res.error}\n`);
   const v = res.verification ?? "not run (add --verify)";
   print(o.json, res, `backup ${res.id}: ${res.bytes} bytes, ${res.tables} tables, ${res.rows} rows in ${res.durationMs} ms; verification ${v}`);
   return res.verification === "failed" ? 1 : 0;
