@@ -1,7 +1,8 @@
 #!/usr/bin/env node
-// Benchmark (not a test): `manage backup --type=full --verify` against a plain `pg_dump -Fc`
-// of the same database in the same run, on a throwaway project of the real, hardened stack.
-//   node scripts/bench-backup.mjs [--rows 5000000] [--keep]
+// Benchmark (not a test): a plain `pg_dump -Fc`, `manage backup --type=full` and `manage
+// backup --type=full --verify` of the same database, in the same run, alternating, on a
+// throwaway project of the real, hardened stack; medians of --runs, MiB/s and the ratios.
+//   node scripts/bench-backup.mjs [--rows 5000000] [--runs 3] [--keep]
 // Prints the figures and one JSON line. Needs the images built (npm run build:services).
 import { $ } from "zx";
 import { fileURLToPath } from "node:url";
@@ -13,6 +14,8 @@ const arg = (name, dflt) => {
   return i > 0 ? process.argv[i + 1] : dflt;
 };
 const rows = Number(arg("--rows", "5000000"));
+const runs = Number(arg("--runs", "3"));
+const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const keep = process.argv.includes("--keep");
 const project = `apex-bench-${Math.random().toString(36).slice(2, 8)}`;
 const dc = ["compose", "-f", resolve(root, "infra/compose.yaml"), "-p", project];
@@ -42,35 +45,45 @@ try {
   const dbBytes = Number((await psql("SELECT pg_database_size('apex')")).stdout.trim());
   log(`  seeded in ${secs(seed.ms)} s; database ${(dbBytes / 2 ** 30).toFixed(2)} GiB`);
 
-  log("plain pg_dump -Fc (same container, same compression) ...");
-  const plain = await timed(() =>
-    $`docker ${dc} exec -T logical_backup pg_dump -Fc -d apex -f /var/lib/postgresql/backups/plain.dump`,
-  );
-  const plainBytes = Number((await $`docker ${dc} exec -T logical_backup stat -c %s /var/lib/postgresql/backups/plain.dump`).stdout.trim());
-  await $`docker ${dc} exec -T logical_backup rm -f /var/lib/postgresql/backups/plain.dump`;
-  log(`  ${secs(plain.ms)} s, ${plainBytes} bytes`);
-
-  log("manage backup --type=full --verify ...");
-  const managed = await timed(() => $`node ${resolve(root, "scripts/manage")} backup --type=full --verify -p ${project} --json`);
-  const res = JSON.parse(managed.out.stdout.trim().split("\n").pop());
-  if (res.verification !== "passed") throw new Error(`verification ${res.verification}`);
-  const manifest = JSON.parse((await $`docker ${dc} exec -T logical_backup cat /var/lib/postgresql/backups/${res.id}/manifest.json`).stdout);
-  const steps = Object.fromEntries(manifest.verification.steps.map((s) => [s.name, s.ms]));
+  const B = "/var/lib/postgresql/backups";
+  const manage = (...extra) => $`node ${resolve(root, "scripts/manage")} backup --type=full ${extra} -p ${project} --json`;
+  const removeBackup = (id) => $`docker ${dc} exec -T logical_backup rm -rf ${B}/${id}`;
+  const t = { plain: [], backup: [], verify: [] };
+  let dumpBytes = 0;
+  let steps = {};
+  for (let i = 1; i <= runs; i++) {
+    const plain = await timed(() => $`docker ${dc} exec -T logical_backup pg_dump -Fc -d apex -f ${B}/plain.dump`);
+    dumpBytes = Number((await $`docker ${dc} exec -T logical_backup stat -c %s ${B}/plain.dump`).stdout.trim());
+    await $`docker ${dc} exec -T logical_backup rm -f ${B}/plain.dump`;
+    t.plain.push(plain.ms);
+    const backup = await timed(() => manage());
+    await removeBackup(JSON.parse(backup.out.stdout.trim().split("\n").pop()).id);
+    t.backup.push(backup.ms);
+    const verified = await timed(() => manage("--verify"));
+    const res = JSON.parse(verified.out.stdout.trim().split("\n").pop());
+    if (res.verification !== "passed") throw new Error(`verification ${res.verification}`);
+    const manifest = JSON.parse((await $`docker ${dc} exec -T logical_backup cat ${B}/${res.id}/manifest.json`).stdout);
+    steps = Object.fromEntries(manifest.verification.steps.map((x) => [x.name, x.ms]));
+    await removeBackup(res.id);
+    t.verify.push(verified.ms);
+    log(`  run ${i}/${runs}: pg_dump ${secs(plain.ms)} s, manage backup ${secs(backup.ms)} s, manage backup --verify ${secs(verified.ms)} s`);
+  }
+  const m = Object.fromEntries(Object.entries(t).map(([k, v]) => [k, median(v)]));
+  const mibps = (ms) => +(dbBytes / 2 ** 20 / (ms / 1000)).toFixed(1);
   const figures = {
-    rows: Number(manifest.totals.rows),
+    rows,
+    runs,
     databaseBytes: dbBytes,
-    plainPgDumpSeconds: +secs(plain.ms),
-    backupOnlySeconds: +secs(manifest.durationMs),
-    backupVerifySeconds: +secs(managed.ms),
-    ratioBackupVerifyVsPlain: +(managed.ms / plain.ms).toFixed(2),
-    ratioBackupOnlyVsPlain: +(manifest.durationMs / plain.ms).toFixed(2),
-    throughputMiBps: +(dbBytes / 2 ** 20 / (managed.ms / 1000)).toFixed(1),
-    plainThroughputMiBps: +(dbBytes / 2 ** 20 / (plain.ms / 1000)).toFixed(1),
-    dumpBytes: manifest.files.find((f) => f.name === "apex.dump").bytes,
-    verifyStepsMs: steps,
+    dumpBytes,
+    seconds: Object.fromEntries(Object.entries(t).map(([k, v]) => [k, v.map((ms) => +secs(ms))])),
+    medianSeconds: { plainPgDump: +secs(m.plain), backup: +secs(m.backup), backupVerify: +secs(m.verify) },
+    MiBps: { plainPgDump: mibps(m.plain), backup: mibps(m.backup), backupVerify: mibps(m.verify) },
+    ratioBackupVsPlain: +(m.backup / m.plain).toFixed(2),
+    ratioBackupVerifyVsPlain: +(m.verify / m.plain).toFixed(2),
+    lastVerifyStepsMs: steps,
   };
-  log(`\nbackup+verify ${figures.backupVerifySeconds} s vs plain pg_dump ${figures.plainPgDumpSeconds} s: ratio ${figures.ratioBackupVerifyVsPlain} (backup alone ${figures.ratioBackupOnlyVsPlain})`);
-  log(`throughput ${figures.throughputMiBps} MiB/s of database (plain pg_dump ${figures.plainThroughputMiBps} MiB/s); verify steps ms ${JSON.stringify(steps)}`);
+  log(`\nmedians of ${runs}: pg_dump -Fc ${figures.medianSeconds.plainPgDump} s (${figures.MiBps.plainPgDump} MiB/s), manage backup ${figures.medianSeconds.backup} s (${figures.MiBps.backup} MiB/s, x${figures.ratioBackupVsPlain}), --verify ${figures.medianSeconds.backupVerify} s (${figures.MiBps.backupVerify} MiB/s, x${figures.ratioBackupVerifyVsPlain})`);
+  log(`verify steps of the last run, ms: ${JSON.stringify(steps)}`);
   process.stdout.write(`${JSON.stringify(figures)}\n`);
 } finally {
   if (!keep) await $`docker ${dc} down -v -t 5`.nothrow();
