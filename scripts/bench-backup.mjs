@@ -1,7 +1,9 @@
 #!/usr/bin/env node
-// Benchmark (not a test): a plain `pg_dump -Fc`, `manage backup --type=full` and `manage
-// backup --type=full --verify` of the same database, in the same run, alternating, on a
-// throwaway project of the real, hardened stack; medians of --runs, MiB/s and the ratios.
+// Benchmark (not a test): a plain `pg_dump -Fc` (its default gzip), `manage backup --type=full`
+// and `manage backup --type=full --verify` of the same database, in the same run, alternating,
+// on a throwaway project of the real, hardened stack; medians of --runs, MiB/s and the ratios.
+// Also a plain `pg_dump -Fc` with manage's own compression (APEX_BACKUP_COMPRESS, zstd:1), so
+// that the ratios can be read both against pg_dump's default and like for like.
 //   node scripts/bench-backup.mjs [--rows 5000000] [--runs 3] [--keep]
 // Prints the figures and one JSON line. Needs the images built (npm run build:services).
 import { $ } from "zx";
@@ -48,7 +50,8 @@ try {
   const B = "/var/lib/postgresql/backups";
   const manage = (...extra) => $`node ${resolve(root, "scripts/manage")} backup --type=full ${extra} -p ${project} --json`;
   const removeBackup = (id) => $`docker ${dc} exec -T logical_backup rm -rf ${B}/${id}`;
-  const t = { plain: [], backup: [], verify: [] };
+  const compress = process.env.APEX_BACKUP_COMPRESS || "zstd:1";
+  const t = { plain: [], plainSame: [], backup: [], verify: [] };
   let dumpBytes = 0;
   let steps = {};
   for (let i = 1; i <= runs; i++) {
@@ -56,6 +59,9 @@ try {
     dumpBytes = Number((await $`docker ${dc} exec -T logical_backup stat -c %s ${B}/plain.dump`).stdout.trim());
     await $`docker ${dc} exec -T logical_backup rm -f ${B}/plain.dump`;
     t.plain.push(plain.ms);
+    const same = await timed(() => $`docker ${dc} exec -T logical_backup pg_dump -Fc --compress=${compress} -d apex -f ${B}/plain.dump`);
+    await $`docker ${dc} exec -T logical_backup rm -f ${B}/plain.dump`;
+    t.plainSame.push(same.ms);
     const backup = await timed(() => manage());
     await removeBackup(JSON.parse(backup.out.stdout.trim().split("\n").pop()).id);
     t.backup.push(backup.ms);
@@ -66,7 +72,7 @@ try {
     steps = Object.fromEntries(manifest.verification.steps.map((x) => [x.name, x.ms]));
     await removeBackup(res.id);
     t.verify.push(verified.ms);
-    log(`  run ${i}/${runs}: pg_dump ${secs(plain.ms)} s, manage backup ${secs(backup.ms)} s, manage backup --verify ${secs(verified.ms)} s`);
+    log(`  run ${i}/${runs}: pg_dump ${secs(plain.ms)} s, pg_dump --compress=${compress} ${secs(same.ms)} s, manage backup ${secs(backup.ms)} s, manage backup --verify ${secs(verified.ms)} s`);
   }
   const m = Object.fromEntries(Object.entries(t).map(([k, v]) => [k, median(v)]));
   const mibps = (ms) => +(dbBytes / 2 ** 20 / (ms / 1000)).toFixed(1);
@@ -76,13 +82,22 @@ try {
     databaseBytes: dbBytes,
     dumpBytes,
     seconds: Object.fromEntries(Object.entries(t).map(([k, v]) => [k, v.map((ms) => +secs(ms))])),
-    medianSeconds: { plainPgDump: +secs(m.plain), backup: +secs(m.backup), backupVerify: +secs(m.verify) },
-    MiBps: { plainPgDump: mibps(m.plain), backup: mibps(m.backup), backupVerify: mibps(m.verify) },
+    compression: compress,
+    medianSeconds: { plainPgDump: +secs(m.plain), plainPgDumpSameCompression: +secs(m.plainSame), backup: +secs(m.backup), backupVerify: +secs(m.verify) },
+    MiBps: { plainPgDump: mibps(m.plain), plainPgDumpSameCompression: mibps(m.plainSame), backup: mibps(m.backup), backupVerify: mibps(m.verify) },
     ratioBackupVsPlain: +(m.backup / m.plain).toFixed(2),
     ratioBackupVerifyVsPlain: +(m.verify / m.plain).toFixed(2),
+    ratioBackupVsSameCompression: +(m.backup / m.plainSame).toFixed(2),
+    ratioBackupVerifyVsSameCompression: +(m.verify / m.plainSame).toFixed(2),
     lastVerifyStepsMs: steps,
   };
-  log(`\nmedians of ${runs}: pg_dump -Fc ${figures.medianSeconds.plainPgDump} s (${figures.MiBps.plainPgDump} MiB/s), manage backup ${figures.medianSeconds.backup} s (${figures.MiBps.backup} MiB/s, x${figures.ratioBackupVsPlain}), --verify ${figures.medianSeconds.backupVerify} s (${figures.MiBps.backupVerify} MiB/s, x${figures.ratioBackupVerifyVsPlain})`);
+  const ms = figures.medianSeconds;
+  const mb = figures.MiBps;
+  log(`\nmedians of ${runs}:`);
+  log(`  pg_dump -Fc (gzip)              ${ms.plainPgDump} s  ${mb.plainPgDump} MiB/s`);
+  log(`  pg_dump -Fc --compress=${compress.padEnd(8)} ${ms.plainPgDumpSameCompression} s  ${mb.plainPgDumpSameCompression} MiB/s`);
+  log(`  manage backup                   ${ms.backup} s  ${mb.backup} MiB/s  x${figures.ratioBackupVsPlain} of pg_dump -Fc, x${figures.ratioBackupVsSameCompression} like for like`);
+  log(`  manage backup --verify          ${ms.backupVerify} s  ${mb.backupVerify} MiB/s  x${figures.ratioBackupVerifyVsPlain} of pg_dump -Fc, x${figures.ratioBackupVerifyVsSameCompression} like for like`);
   log(`verify steps of the last run, ms: ${JSON.stringify(steps)}`);
   process.stdout.write(`${JSON.stringify(figures)}\n`);
 } finally {

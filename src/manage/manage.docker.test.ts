@@ -39,6 +39,24 @@ describe("manage on the real stack", () => {
     const m = JSON.parse((await s.inBackup(`cat ${DIR}/$1/manifest.json`, intact)).stdout);
     expect(m.verification.status).toBe("passed");
     expect(m.tables.length).toBeGreaterThan(5);
+    // zstd:1 by default, and the file is what the manifest says
+    expect(m.compression).toBe("zstd:1");
+    expect((await s.inBackup(`pg_restore --list ${DIR}/$1/apex.dump`, intact)).stdout).toMatch(/^; +Compression: zstd/m);
+  });
+
+  it("APEX_BACKUP_COMPRESS picks pg_dump's compression; a value pg_dump has not is refused in one line, exit 2", async () => {
+    const r = await s.inBackup("APEX_BACKUP_COMPRESS=gzip:1 apex-backup backup --verify 2>/dev/null");
+    expect(r.exitCode, r.stdout).toBe(0);
+    const id = lastJson(r.stdout).id;
+    expect(JSON.parse((await s.inBackup(`cat ${DIR}/$1/manifest.json`, id)).stdout).compression).toBe("gzip:1");
+    expect((await s.inBackup(`pg_restore --list ${DIR}/$1/apex.dump`, id)).stdout).toMatch(/^; +Compression: gzip/m);
+    const before = await entries(s);
+    const bad = await s.inBackup("APEX_BACKUP_COMPRESS=brotli apex-backup backup");
+    expect(bad.exitCode).toBe(2);
+    expect(bad.stderr.trim()).toMatch(/^error: APEX_BACKUP_COMPRESS="brotli" refused: give zstd, lz4, gzip or none/);
+    expect(bad.stderr.trim().split("\n")).toHaveLength(1);
+    expect(await entries(s)).toEqual(before);
+    await s.inBackup(`rm -rf ${DIR}/$1`, id);
   });
 
   it("prune deletes backups past retention once a newer verified backup exists, never that one", async () => {

@@ -48,6 +48,8 @@ cmd_backup() {
       die_usage "--type=$type refused: a logical dump (pg_dump) always copies the whole database, there is no differential or incremental logical dump; use --type=full (incrementals need physical backups with WAL archiving, e.g. pgBackRest)" ;;
     *) die_usage "unknown --type \"$type\": the only type is full" ;;
   esac
+  [[ $COMPRESS =~ ^(zstd|lz4|gzip|none)(:[0-9]{1,2})?$ ]] ||
+    die_usage "APEX_BACKUP_COMPRESS=\"$COMPRESS\" refused: give zstd, lz4, gzip or none, optionally with :LEVEL (e.g. zstd:3)"
   own_process_group
   setup_conn
   ensure_dir
@@ -110,31 +112,38 @@ cmd_backup() {
     [[ $rc -eq 0 ]] || die "backup not made: the scratch cluster for its verification could not be prepared: $STEP_DETAIL"
   fi
 
-  log "==> pg_dump -Fc $DB$([[ $verify -eq 1 ]] && echo " | tee $DB.dump | restore into the scratch cluster")"
+  log "==> pg_dump -Fc --compress=$COMPRESS $DB$([[ $verify -eq 1 ]] && echo " | tee $DB.dump | restore into the scratch cluster")"
   local dump_err="$part/.dump.err" rc=0
   ts=$(now_ms)
+  # In the background, so that SIGTERM is handled at once (bash runs a trap only between
+  # foreground commands). pg_dump's stderr goes through dump_progress, which the subshell
+  # waits for: the file then holds all of it, for the error message.
+  local -a dump=(pg_dump -Fc --compress="$COMPRESS" --verbose --snapshot="$snap" -d "$(cs "$DB")")
+  (
+    set +e
+    if [[ $verify -eq 1 ]]; then
+      # tee stops on the first failure of either side (SIGPIPE)
+      { "${dump[@]}" | tee "$part/$DB.dump" 2>"$part/.tee.err" | scratch_load -
+        printf '%s\n' "${PIPESTATUS[*]}" >"$part/.stream.rc"; } 2> >(dump_progress "$dump_err")
+    else
+      { "${dump[@]}" -f "$part/$DB.dump"; printf '%s\n' "$?" >"$part/.stream.rc"; } 2> >(dump_progress "$dump_err")
+    fi
+    wait $!
+  ) &
+  wait $! || true
+  local prc; read -r -a prc <"$part/.stream.rc" || prc=(1)
   if [[ $verify -eq 1 ]]; then
-    # In the background, so that SIGTERM is handled at once (bash runs a trap only between
-    # foreground commands); tee stops on the first failure of either side (SIGPIPE).
-    (
-      set +e
-      pg_dump -Fc --verbose --snapshot="$snap" -d "$(cs "$DB")" 2> >(dump_progress "$dump_err") |
-        tee "$part/$DB.dump" 2>"$part/.tee.err" | scratch_load -
-      printf '%s\n' "${PIPESTATUS[*]}" >"$part/.stream.rc"
-    ) &
-    wait $! || true
-    local prc; read -r -a prc <"$part/.stream.rc"
     # a restore that failed stops the dump too (SIGPIPE, 141): that is the verification's
     # failure, not the dump's
     [[ ${prc[1]} -eq 0 || ${prc[1]} -eq 141 ]] || die "backup failed while writing $DB.dump: $(err_summary "$(cat "$part/.tee.err")")"
     if [[ ${prc[0]} -ne 0 ]] && ! [[ ${prc[0]} -eq 141 && ${prc[2]} -ne 0 ]]; then rc=${prc[0]}; fi
     if [[ $rc -eq 0 ]]; then vstep restore "${prc[2]}" $(($(now_ms) - ts)) "$(cat "$SCRATCH_DIR/restore.detail" 2>/dev/null || echo "the restore stopped (exit ${prc[2]}) without a word")"; fi
   else
-    pg_dump -Fc --verbose --snapshot="$snap" -d "$(cs "$DB")" -f "$part/$DB.dump" 2> >(dump_progress "$dump_err") || rc=$?
+    rc=${prc[0]}
   fi
   local stats_rc=0
   wait "$stats_pid" || stats_rc=$?
-  if [[ $rc -ne 0 ]]; then sleep 0.2; die "backup failed while dumping $DB (pg_dump exit $rc): $(err_summary "$(cat "$dump_err" 2>/dev/null)")"; fi
+  if [[ $rc -ne 0 ]]; then die "backup failed while dumping $DB (pg_dump exit $rc): $(err_summary "$(cat "$dump_err" 2>/dev/null)")"; fi
   [[ $stats_rc -eq 0 ]] || die "backup failed while counting rows (exit $stats_rc): $(err_summary "$(cat "$stats_err" 2>/dev/null)")"
   rm -f "$stats_err" "$dump_err" "$part/.stream.rc" "$part/.tee.err"
   printf 'COMMIT;\n\\q\n' >&"${SNAP[1]}" 2>/dev/null || true
@@ -160,8 +169,9 @@ cmd_backup() {
   if [[ $verify -eq 1 && $vfailed -eq 0 ]]; then
     # the file on disk is the stream that was restored, and names the extensions made for it
     ts=$(now_ms)
-    local dumped; dumped=$(dump_extensions "$part/$DB.dump" 2>&1)
-    if [[ $dumped == "$exts" ]]; then vstep toc 0 $(($(now_ms) - ts)) "the file's table of contents reads, and names the $(wc -l <<<"${exts:-}" | tr -d ' ') extension(s) made for the restore"
+    local dumped trc=0; dumped=$(dump_extensions "$part/$DB.dump" 2>&1) || trc=$?
+    if [[ $trc -ne 0 ]]; then vstep toc 1 $(($(now_ms) - ts)) "cannot read the file's table of contents: $(err_summary "$dumped")"
+    elif [[ $dumped == "$exts" ]]; then vstep toc 0 $(($(now_ms) - ts)) "the file's table of contents reads, and names the $(wc -l <<<"${exts:-}" | tr -d ' ') extension(s) made for the restore"
     else vstep toc 1 $(($(now_ms) - ts)) "the dump names the extensions [$(tr '\t\n' ': ' <<<"$dumped")], the scratch cluster was given [$(tr '\t\n' ': ' <<<"$exts")]"; fi
   fi
   if [[ $verify -eq 1 && $vfailed -eq 0 ]]; then
@@ -203,6 +213,7 @@ cmd_backup() {
   "pgDump": "$(pg_dump --version)",
   "snapshot": "$snap",
   "checksums": "$CHECKSUMS",
+  "compression": "$COMPRESS",
   "databaseBytes": $db_bytes,
   "bytes": $total,
   "files": [$files

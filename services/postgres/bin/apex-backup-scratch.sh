@@ -68,8 +68,11 @@ scratch_roles() { # GLOBALS_SQL
 # CREATE EXTENSION lines of a dump, read as data: "name<TAB>schema" for each, and only
 # plain identifiers.
 dump_extensions() { # DUMP
-  pg_restore -f - -L <(pg_restore --list "$1" | grep -E '^[0-9]+; [0-9]+ [0-9]+ EXTENSION - ') "$1" |
-    sed -n 's/^CREATE EXTENSION IF NOT EXISTS \([a-z_][a-z0-9_]*\) WITH SCHEMA \([a-z_][a-z0-9_]*\);$/\1\t\2/p' | grep -v $'^plpgsql\t' | sort || true
+  local toc sql
+  toc=$(pg_restore --list "$1") || return 1
+  sql=$(pg_restore -f - -L <(grep -E '^[0-9]+; [0-9]+ [0-9]+ EXTENSION - ' <<<"$toc" || true) "$1") || return 1
+  sed -n 's/^CREATE EXTENSION IF NOT EXISTS \([a-z_][a-z0-9_]*\) WITH SCHEMA \([a-z_][a-z0-9_]*\);$/\1\t\2/p' <<<"$sql" |
+    { grep -v $'^plpgsql\t' || true; } | sort
 }
 
 # The extensions of the live database ("name<TAB>schema", as dump_extensions prints them):
