@@ -89,6 +89,7 @@ withCommon(
   .option("--skip-workflows", "run policy and probes only")
   .option("--no-build", "verify the images already on the Docker host instead of building them (e.g. images loaded by the Dagger module)")
   .option("--hermetic", "run as the Dagger pipeline does: a fresh engine container (ci/images/engine) and the toolbox (ci/images/toolbox) on a private network, images loaded in, everything removed afterwards")
+  .option("--engine-storage <kind>", "with --hermetic: the engine's /var/lib/docker on a tmpfs or a fresh volume (default: tmpfs where the machine has 8 GiB of memory, else volume)")
   .action((o) => runCommand("verify", o));
 
 program

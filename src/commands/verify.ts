@@ -11,6 +11,7 @@ import { clip, loadSecretValues, redact, redactDeep, secretDirsOf, useSecrets } 
 import { serviceLocations } from "../sources/composeRaw.ts";
 import { buildReport } from "../report/build.ts";
 import { engineEnvironment } from "../report/environment.ts";
+import { UsageError } from "../errors.ts";
 import { renderers, writeReport } from "../report/index.ts";
 import { STACK_CHECKS, stackResult } from "../stack/checks.ts";
 import { build, down, failureEvidence, leftovers, up, waitReady } from "../stack/lifecycle.ts";
@@ -40,6 +41,8 @@ export interface VerifyOptions extends CommonOptions {
   readyTimeout?: number;
   /** --hermetic: the pipeline's topology (src/hermetic/run.ts) instead of this Docker host. */
   hermetic?: boolean;
+  /** --engine-storage: the hermetic engine's /var/lib/docker, tmpfs or volume (src/hermetic/storage.ts). */
+  engineStorage?: string;
 }
 
 export interface VerifyOutcome {
@@ -276,6 +279,7 @@ export async function runVerify(opts: VerifyOptions): Promise<VerifyOutcome> {
 
 export async function run(opts: VerifyOptions): Promise<number> {
   if (opts.hermetic) return (await import("../hermetic/run.ts")).runHermetic(opts);
+  if (opts.engineStorage !== undefined) throw new UsageError("--engine-storage applies to --hermetic only (this run uses the host's Docker engine)");
   const { report, exitCode, files } = await runVerify(opts);
   const s = report.summary;
   const out = createOutput(opts);

@@ -3,6 +3,7 @@
 import { docker, dockerPipe, mustSucceed, type RunOptions, type RunResult } from "../docker.ts";
 import { cacheTag } from "./ci-image-cache.ts";
 import { startWithPrivileges } from "./privileges.ts";
+import type { EngineStorage } from "./storage.ts";
 import { ENGINE_HOST, engineRemove, engineRun, imageBuild, leftoverQueries, networkCreate, removal, toolboxRun, volumeCreate, type CiImage, type EnginePrivileges, type Topology, type ToolboxWorkspace } from "./topology.ts";
 
 /** Each ci image from its cache tag when its inputs are unchanged, else built (and cached). */
@@ -17,13 +18,13 @@ export async function buildCiImage(t: Topology, name: CiImage, baseImage: string
   return "built";
 }
 
-/** Network, fresh volume, engine (with the first privileges the host grants); resolves
+/** Network, fresh storage, engine (with the first privileges the host grants); resolves
  *  once dockerd answers the toolbox. */
-export async function startEngine(t: Topology, ws: ToolboxWorkspace, say: (s: string) => void, timeoutMs = 60_000): Promise<EnginePrivileges> {
+export async function startEngine(t: Topology, ws: ToolboxWorkspace, storage: EngineStorage, say: (s: string) => void, timeoutMs = 60_000): Promise<EnginePrivileges> {
   mustSucceed(await docker(networkCreate(t)), "creating the hermetic network");
-  mustSucceed(await docker(volumeCreate(t)), "creating the engine's volume");
+  if (storage.kind === "volume") mustSucceed(await docker(volumeCreate(t)), "creating the engine's volume");
   const { privileges, refused } = await startWithPrivileges(async (p) => {
-    const r = await docker(engineRun(t, ws.path, p));
+    const r = await docker(engineRun(t, ws.path, p, storage));
     if (r.exitCode !== 0) await docker(engineRemove(t));
     return { ok: r.exitCode === 0, error: r.stderr };
   });

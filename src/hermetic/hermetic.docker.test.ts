@@ -1,8 +1,9 @@
 // `apex verify --hermetic` run for real, once: our engine and toolbox images, the stack's
 // images loaded into a fresh engine, verify inside, the report copied out, and nothing of
 // the run (containers, network, volume, ci images, its run directory) left afterwards.
-// The report names the commit and the engine's privileges, chosen on this host (which
-// refuses --privileged: the measured set), and the steps ran in ci/src/steps.ts's order.
+// The report names the commit, the engine's privileges, chosen on this host (which refuses
+// --privileged: the measured set), and its storage (tmpfs by default here, the volume in the
+// parity run), and the steps ran in ci/src/steps.ts's order.
 // Parity: one override breaking valkey statically and memcached only at run time fails a
 // host-mode run and a hermetic run with the same (check, service) pairs.
 // Then runs interrupted with SIGTERM and SIGINT as soon as their engine exists: each
@@ -13,6 +14,7 @@ import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { leftovers } from "./engine.ts";
+import { engineStorage } from "./storage.ts";
 import { topology } from "./topology.ts";
 import { VERIFY_STEPS } from "../../ci/src/steps.ts";
 import { docker } from "../docker.ts";
@@ -57,7 +59,10 @@ describe("apex verify --hermetic", () => {
     // this host refuses --privileged (no CAP_SYS_RESOURCE): the run says so and falls back
     expect(r.stderr).toMatch(/hermetic: engine: this host refuses privileged \(unable to apply caps/);
     expect(r.stderr).toMatch(/hermetic: engine: privileges measured-set/);
-    expect(report.environment).toEqual({ engine: { topology: "hermetic", privileges: "measured-set" } });
+    // the engine's /var/lib/docker where this machine's memory puts it by default (a tmpfs here)
+    const storage = engineStorage(undefined).kind;
+    expect(report.environment).toEqual({ engine: { topology: "hermetic", privileges: "measured-set", storage } });
+    expect(r.stderr).toMatch(storage === "tmpfs" ? /\/var\/lib\/docker on a tmpfs of at most \d+ MiB/ : /\/var\/lib\/docker on volume apex-hermetic-/);
     // the steps of ci/src/steps.ts, in their order (the Dagger side: ci/test/steps.test.ts)
     expect([...r.stderr.matchAll(/^hermetic: step ([a-z-]+)$/gm)].map((m) => m[1])).toEqual([...VERIFY_STEPS]);
     // it ran the stack: every service came up inside the engine and was probed
@@ -74,7 +79,8 @@ describe("apex verify --hermetic", () => {
   it("parity: an override breaking one service statically and another at run time fails the same checks on the host and hermetically", async () => {
     const args = ["--no-build", "--skip-workflows", "--format", "json", "-f", "infra/compose.yaml", "-f", PARITY];
     const host = await apex(["verify", ...args, "--out", join(out, "parity-host")]);
-    const herm = await apex(["verify", "--hermetic", ...args, "--out", join(out, "parity-hermetic")]);
+    // on the volume: the other storage, so that both run here
+    const herm = await apex(["verify", "--hermetic", "--engine-storage", "volume", ...args, "--out", join(out, "parity-hermetic")]);
     console.log(`parity: host exit ${host.code} in ${(host.ms / 1000).toFixed(0)}s, hermetic exit ${herm.code} in ${(herm.ms / 1000).toFixed(0)}s`);
     expect(host.code, host.stderr.slice(-1000)).toBe(1);
     expect(herm.code, herm.stderr.slice(-1000)).toBe(1);
@@ -83,6 +89,9 @@ describe("apex verify --hermetic", () => {
     expect(onHost).toContain("runtime/tmpfs-declared memcached"); // run time only
     expect(onHost.filter((f) => f.endsWith(" memcached")).every((f) => f.startsWith("runtime/"))).toBe(true);
     expect(failing(join(out, "parity-hermetic"))).toEqual(onHost);
+    expect(herm.stderr).toMatch(/\/var\/lib\/docker on volume apex-hermetic-[0-9a-f]{6}-docker/);
+    expect(JSON.parse(readFileSync(join(out, "parity-hermetic", "report.json"), "utf8")).environment.engine.storage).toBe("volume");
+    expect(await leftovers(topology(runId(herm.stderr)!))).toEqual([]);
     expect(readdirSync(ROOT).filter((f) => f.startsWith(".apex-hermetic-"))).toEqual([]);
   }, 1_200_000);
 

@@ -17,6 +17,7 @@ import { prepareInputs } from "../stack/host.ts";
 import { build } from "../stack/lifecycle.ts";
 import type { VerifyOptions } from "../commands/verify.ts";
 import { buildCiImage, inToolbox, loadIntoEngine, startEngine, teardown } from "./engine.ts";
+import { engineStorage } from "./storage.ts";
 import { topology, type EnginePrivileges, type ToolboxWorkspace } from "./topology.ts";
 
 export const DEFAULT_BASE_IMAGE = "debian:trixie-slim";
@@ -42,6 +43,7 @@ function gitCommonDir(ws: string): string | undefined {
 export async function runHermetic(opts: VerifyOptions): Promise<number> {
   if (opts.out === "-") throw new UsageError("--hermetic writes its report to a directory: give --out DIR, not -");
   if (opts.keep) throw new UsageError("--hermetic always removes its engine: --keep does not apply");
+  const storage = engineStorage(opts.engineStorage);
   const t = topology(randomBytes(3).toString("hex"));
   const path = process.cwd();
   const runDir = join(path, `.apex-hermetic-${t.id}`);
@@ -79,9 +81,9 @@ export async function runHermetic(opts: VerifyOptions): Promise<number> {
       if (!building) return "skipped";
     },
     engine: async () => {
-      privileges = await startEngine(t, ws, say);
-      ws.env = engineVariables({ topology: "hermetic", privileges });
-      say(`engine ${t.engine} answers (privileges ${privileges})`);
+      privileges = await startEngine(t, ws, storage, say);
+      ws.env = engineVariables({ topology: "hermetic", privileges, storage: storage.kind });
+      say(`engine ${t.engine} answers (privileges ${privileges}, /var/lib/docker on ${storage.kind === "tmpfs" ? `a tmpfs of at most ${storage.sizeMiB} MiB` : `volume ${t.volume}`})`);
     },
     "load-images": async () => {
       mustSucceed(await loadIntoEngine(t, ws, images), "docker save | docker load into the engine");

@@ -23,6 +23,12 @@ describe("hermetic topology", () => {
     expect(e).not.toContain("-p");
     expect(e).not.toContain("--publish");
     expect(after(e, "--mount")).toEqual([`type=volume,src=${t.volume},dst=/var/lib/docker`]);
+    expect(after(e, "--tmpfs")).toEqual([]);
+    // or a tmpfs (exec: the engine runs containers from it), and then no volume at all
+    const m = engineRun(t, WS, "measured-set", { kind: "tmpfs", sizeMiB: 4096 });
+    expect(after(m, "--tmpfs")).toEqual(["/var/lib/docker:rw,exec,size=4096m"]);
+    expect(after(m, "--mount")).toEqual([]);
+    expect(m.join(" ")).not.toContain(t.volume);
     expect(after(e, "--network-alias")).toEqual(["engine"]);
     expect(e.at(-1)).toBe(t.images.engine); // the image's own entrypoint and command run
   });

@@ -4,6 +4,8 @@
 // the docker client and node) that shares its network namespace and reaches it as
 // tcp://127.0.0.1:2375. Every object carries
 // the run's label, which is how cleanup and the leftover check find them.
+import type { EngineStorage } from "./storage.ts";
+
 export const LABEL = "io.apex.hermetic";
 export const ENGINE_ALIAS = "engine";
 /** The toolbox shares the engine's network namespace (see toolboxRun). */
@@ -60,16 +62,22 @@ export const ENGINE_PRIVILEGES = [
 ];
 const PRIVILEGE_ARGV: Record<EnginePrivileges, string[]> = { privileged: ["--privileged"], "measured-set": ENGINE_PRIVILEGES };
 
+/** The engine's /var/lib/docker: the run's fresh volume, or a tmpfs that goes with the container. */
+export const engineStorageArgv = (t: Topology, storage: EngineStorage): string[] =>
+  storage.kind === "tmpfs"
+    ? ["--tmpfs", `/var/lib/docker:rw,exec,size=${storage.sizeMiB}m`] // exec: the engine's containers run from it
+    : ["--mount", `type=volume,src=${t.volume},dst=/var/lib/docker`];
+
 /** The engine sees the workspace at the same path: compose resolves bind mounts and file
  *  secrets on the client, and the engine mounts them from its own filesystem. */
-export function engineRun(t: Topology, workspace: string, privileges: EnginePrivileges): string[] {
+export function engineRun(t: Topology, workspace: string, privileges: EnginePrivileges, storage: EngineStorage = { kind: "volume" }): string[] {
   return [
     "run", "--detach", "--name", t.engine, ...label(t),
     "--network", t.network, "--network-alias", ENGINE_ALIAS,
     ...PRIVILEGE_ARGV[privileges],
     // without it dockerd's veth setup fails on an IPv6 sysctl where the host has none
     "-e", "DOCKER_ALLOW_IPV6_ON_IPV4_INTERFACE=1",
-    "--mount", `type=volume,src=${t.volume},dst=/var/lib/docker`,
+    ...engineStorageArgv(t, storage),
     "-v", `${workspace}:${workspace}`,
     t.images.engine,
   ];
