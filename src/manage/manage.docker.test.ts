@@ -59,6 +59,15 @@ describe("manage on the real stack", () => {
     await s.inBackup(`rm -rf ${DIR}/$1`, id);
   });
 
+  it("a table of contents pg_restore cannot read is an error of its own, never an empty list of extensions", async () => {
+    const lib = "for f in lib scratch; do . /usr/local/bin/apex-backup-$f.sh; done";
+    const bad = await s.inBackup(`printf 'PGDMP not a dump' >/tmp/bad.dump; bash -c '${lib}; dump_extensions /tmp/bad.dump; echo "rc=$?"' 2>&1; rm -f /tmp/bad.dump`);
+    expect(bad.stdout).toMatch(/pg_restore: error: .*\nrc=1\n$/s);
+    // the intact backup's file: its extensions, one "name<TAB>schema" line each, plpgsql left out
+    const ok = await s.inBackup(`bash -c '${lib}; dump_extensions "$1"; echo "rc=$?"' sh ${DIR}/$1/apex.dump`, intact);
+    expect(ok.stdout).toBe("pg_partman\tpartman\npg_stat_statements\tpublic\nrc=0\n");
+  });
+
   it("prune deletes backups past retention once a newer verified backup exists, never that one", async () => {
     const old = "apex-20200101T000000Z-0001";
     expect((await fakeOld(s, old)).exitCode).toBe(0);
