@@ -52,15 +52,20 @@ try {
   const removeBackup = (id) => $`docker ${dc} exec -T logical_backup rm -rf ${B}/${id}`;
   const compress = process.env.APEX_BACKUP_COMPRESS || "zstd:1";
   const t = { plain: [], plainSame: [], backup: [], verify: [] };
+  // a plain pg_dump in logical_backup (where manage's runs too): its time and file size
+  const plainDump = async (extra) => {
+    const r = await timed(() => $`docker ${dc} exec -T logical_backup pg_dump -Fc ${extra} -d apex -f ${B}/plain.dump`);
+    const bytes = Number((await $`docker ${dc} exec -T logical_backup stat -c %s ${B}/plain.dump`).stdout.trim());
+    await $`docker ${dc} exec -T logical_backup rm -f ${B}/plain.dump`;
+    return { ms: r.ms, bytes };
+  };
   let dumpBytes = 0;
   let steps = {};
   for (let i = 1; i <= runs; i++) {
-    const plain = await timed(() => $`docker ${dc} exec -T logical_backup pg_dump -Fc -d apex -f ${B}/plain.dump`);
-    dumpBytes = Number((await $`docker ${dc} exec -T logical_backup stat -c %s ${B}/plain.dump`).stdout.trim());
-    await $`docker ${dc} exec -T logical_backup rm -f ${B}/plain.dump`;
+    const plain = await plainDump([]);
+    dumpBytes = plain.bytes;
     t.plain.push(plain.ms);
-    const same = await timed(() => $`docker ${dc} exec -T logical_backup pg_dump -Fc --compress=${compress} -d apex -f ${B}/plain.dump`);
-    await $`docker ${dc} exec -T logical_backup rm -f ${B}/plain.dump`;
+    const same = await plainDump([`--compress=${compress}`]);
     t.plainSame.push(same.ms);
     const backup = await timed(() => manage());
     await removeBackup(JSON.parse(backup.out.stdout.trim().split("\n").pop()).id);

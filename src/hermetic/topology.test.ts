@@ -7,19 +7,20 @@ import type { ToolboxWorkspace } from "./topology.ts";
 const t = topology("abc123");
 const WS = "/work/repo";
 const ws = (uid: number, extra: Partial<ToolboxWorkspace> = {}): ToolboxWorkspace => ({ path: WS, user: { uid, gid: uid }, ...extra });
+const VOLUME = { kind: "volume" } as const;
 const after = (argv: string[], flag: string) => argv.flatMap((a, i) => (a === flag ? [argv[i + 1]] : []));
 
 describe("hermetic topology", () => {
   it("names every object after the run and labels it, so runs never share one", () => {
     const u = topology("def456");
     for (const k of ["network", "volume", "engine", "toolbox"] as const) expect(t[k]).not.toBe(u[k]);
-    for (const argv of [networkCreate(t), volumeCreate(t), engineRun(t, WS, "measured-set"), toolboxRun(t, ws(0), ["true"]), imageBuild(t, "engine", "b", WS)])
+    for (const argv of [networkCreate(t), volumeCreate(t), engineRun(t, WS, "measured-set", VOLUME), toolboxRun(t, ws(0), ["true"]), imageBuild(t, "engine", "b", WS)])
       expect(after(argv, "--label")).toEqual(["io.apex.hermetic=abc123"]);
   });
 
   it("the network is internal; the engine publishes no port and uses the run's fresh volume", () => {
     expect(networkCreate(t)).toContain("--internal");
-    const e = engineRun(t, WS, "measured-set");
+    const e = engineRun(t, WS, "measured-set", VOLUME);
     expect(e).not.toContain("-p");
     expect(e).not.toContain("--publish");
     expect(after(e, "--mount")).toEqual([`type=volume,src=${t.volume},dst=/var/lib/docker`]);
@@ -34,10 +35,10 @@ describe("hermetic topology", () => {
   });
 
   it("privileged is --privileged alone; the measured set is every capability but SYS_RESOURCE, never --privileged", () => {
-    const p = engineRun(t, WS, "privileged");
+    const p = engineRun(t, WS, "privileged", VOLUME);
     expect(p).toContain("--privileged");
     expect(p).not.toContain("--cap-add");
-    const m = engineRun(t, WS, "measured-set");
+    const m = engineRun(t, WS, "measured-set", VOLUME);
     expect(m).not.toContain("--privileged");
     expect(m.join(" ")).toContain(ENGINE_PRIVILEGES.join(" "));
     expect(after(m, "--cap-drop")).toEqual(["SYS_RESOURCE"]);
@@ -45,7 +46,7 @@ describe("hermetic topology", () => {
   });
 
   it("the workspace is at the same path in both containers; a worktree's common git dir is mounted read-only", () => {
-    expect(after(engineRun(t, WS, "privileged"), "-v")).toContain(`${WS}:${WS}`);
+    expect(after(engineRun(t, WS, "privileged", VOLUME), "-v")).toContain(`${WS}:${WS}`);
     const tb = toolboxRun(t, ws(1000), ["true"]);
     expect(after(tb, "-v")).toEqual([`${WS}:${WS}`]);
     expect(after(tb, "-w")).toEqual([WS]);

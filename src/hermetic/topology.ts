@@ -70,7 +70,7 @@ export const engineStorageArgv = (t: Topology, storage: EngineStorage): string[]
 
 /** The engine sees the workspace at the same path: compose resolves bind mounts and file
  *  secrets on the client, and the engine mounts them from its own filesystem. */
-export function engineRun(t: Topology, workspace: string, privileges: EnginePrivileges, storage: EngineStorage = { kind: "volume" }): string[] {
+export function engineRun(t: Topology, workspace: string, privileges: EnginePrivileges, storage: EngineStorage): string[] {
   return [
     "run", "--detach", "--name", t.engine, ...label(t),
     "--network", t.network, "--network-alias", ENGINE_ALIAS,

@@ -6,6 +6,7 @@ import { UsageError } from "../errors.ts";
 
 export const TOPOLOGIES = ["host", "hermetic", "dagger"] as const;
 export const PRIVILEGES = ["privileged", "measured-set"] as const;
+/** Where an engine container keeps /var/lib/docker (src/hermetic/storage.ts chooses). */
 export const STORAGES = ["tmpfs", "volume"] as const;
 export type EngineTopology = (typeof TOPOLOGIES)[number];
 export type EnginePrivilegeMode = (typeof PRIVILEGES)[number];
