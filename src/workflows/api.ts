@@ -1,6 +1,7 @@
 // The api's guard exercised on the running stack: who may call it, for which Host, how
 // much, how slowly, and whose jobs a caller can see. Each check asks for what must be
 // refused and proves the refusal, next to one request that must be served.
+import { sleep, type WorkflowContext } from "./context.ts";
 import { enqueue, UUID } from "./jobs.ts";
 import { fail, pass, type Workflow } from "./workflow.ts";
 
@@ -31,7 +32,7 @@ export const apiAuthentication: Workflow = {
       await ctx.http("GET", "/events/summary", { as: "anonymous", headers: { authorization: bad } }),
       await ctx.http("POST", "/jobs", { as: "anonymous", body: { task: "echo" }, headers: { authorization: "Basic dmVyaWZ5Og==" } }),
       await ctx.http("GET", "/events/summary"),
-      await ctx.http("GET", "/health", { as: "anonymous" }),
+      await healthAnswer(ctx),
     ];
     const healthKeys = typeof health.body === "object" && health.body ? Object.keys(health.body).sort().join(",") : String(health.body);
     const problem = firstProblem([
@@ -46,6 +47,18 @@ export const apiAuthentication: Workflow = {
     return problem ? fail(problem) : pass("no token, an unknown token and Basic credentials → 401 with a Bearer challenge; the listed token → 200; /health answers {status} alone");
   },
 };
+
+/** GET /health as a load balancer asks it: /health says 503 when a backend misses its
+ *  1.5 s probe bound, which on a loaded machine (two stacks verified at once on 2 cores) is
+ *  a moment, not an outage; so a 503 is asked again twice, a second apart, before it counts. */
+async function healthAnswer(ctx: WorkflowContext) {
+  let health = await ctx.http("GET", "/health", { as: "anonymous" });
+  for (let tries = 0; health.status === 503 && tries < 2; tries++) {
+    await sleep(1000);
+    health = await ctx.http("GET", "/health", { as: "anonymous" });
+  }
+  return health;
+}
 
 export const apiHostAllowList: Workflow = {
   service: "api",
